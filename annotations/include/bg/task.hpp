@@ -1,0 +1,21 @@
+// The [[bg::task]] annotation vocabulary. Header-only; no runtime code.
+//
+//   [[bg::task]] void send_notification(std::string email, std::string message);
+//   [[bg::task("welcome_email")]] void send_welcome(std::string email);
+//
+// Compilers ignore attributes in namespaces they do not know and warn about
+// them. Including this header silences exactly those warnings, so that builds
+// with -Wall -Wextra -Werror stay clean; bg-gen is the one tool that reads
+// the attributes.
+#pragma once
+
+#if defined(__clang__)
+// Clang has no switch for one namespace; -Wunknown-attributes covers all.
+#pragma clang diagnostic ignored "-Wunknown-attributes"
+#elif defined(__GNUC__)
+// GCC 12 ignores exactly the named attributes, arguments included; unknown
+// attributes in other namespaces are still reported.
+#pragma GCC diagnostic ignored_attributes "bg::task"
+#endif
+
+#define BG_ANNOTATIONS_REVISION 1

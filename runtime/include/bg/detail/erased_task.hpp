@@ -1,0 +1,180 @@
+// detail::ErasedTask: one callable with its stored arguments, type-erased.
+//
+// The compiled core moves tasks around without knowing their types, so every
+// task is a small object with a table of three functions. Closures that fit in
+// kInlineSize bytes and move without throwing live inside the object: no heap
+// allocation per submission. Others are boxed on the heap: larger ones, and
+// ones whose move may throw, because the queue relocates tasks under its lock
+// where a throw must not happen. (A lambda capturing a `const std::string`
+// is such a case: moving a const member copies it.)
+#pragma once
+
+#include <cstddef>
+#include <new>
+#include <stop_token>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <bg/context.hpp>
+#include <bg/detail/invocable.hpp>
+
+namespace bg::detail {
+
+inline constexpr std::size_t kInlineSize = 64;
+inline constexpr std::size_t kInlineAlign = 16;
+
+/// What the core knows about a run, from which a Context is made on demand
+/// (only tasks that take a Context pay for copying the stop token).
+struct RunInfo {
+  const std::stop_source* source = nullptr;  ///< the worker's, when run by a Lifespan
+  const std::stop_token* token = nullptr;    ///< the caller's, when run inside another task
+  TaskId id = 0;
+  std::string_view name;
+  unsigned attempt = 1;
+
+  [[nodiscard]] Context context() const {
+    std::stop_token stop = token != nullptr    ? *token
+                           : source != nullptr ? source->get_token()
+                                               : std::stop_token{};
+    return Context{std::move(stop), id, name, attempt};
+  }
+};
+
+struct TaskOps {
+  /// Runs the task once; it may throw. `self` points to the storage.
+  void (*invoke)(void* self, const RunInfo& info);
+  /// Move-constructs into `to` and destroys `from`. Never throws.
+  void (*relocate)(void* from, void* to) noexcept;
+  void (*destroy)(void* self) noexcept;
+};
+
+struct alignas(kInlineAlign) TaskStorage {
+  std::byte bytes[kInlineSize];
+};
+
+template <class F, class... Args>
+class Closure {
+ public:
+  template <class G, class... A>
+  explicit Closure(G&& f, A&&... args)
+      : f_(std::forward<G>(f)), args_(std::forward<A>(args)...) {}
+
+  void run(const RunInfo& info) {
+    std::apply(
+        [&](Args&... args) {
+          if constexpr (wants_context_v<F, Args...>) {
+            std::invoke(std::move(f_), info.context(), std::move(args)...);
+          } else {
+            (void)info;
+            std::invoke(std::move(f_), std::move(args)...);
+          }
+        },
+        args_);
+  }
+
+ private:
+  F f_;
+  std::tuple<Args...> args_;
+};
+
+template <class C>
+inline constexpr bool fits_inline_v = sizeof(C) <= kInlineSize &&
+                                      alignof(C) <= kInlineAlign &&
+                                      std::is_nothrow_move_constructible_v<C>;
+
+template <class C>
+struct InlineOps {
+  static void invoke(void* self, const RunInfo& info) { static_cast<C*>(self)->run(info); }
+  static void relocate(void* from, void* to) noexcept {
+    C* source = static_cast<C*>(from);
+    ::new (to) C(std::move(*source));
+    source->~C();
+  }
+  static void destroy(void* self) noexcept { static_cast<C*>(self)->~C(); }
+  static constexpr TaskOps table{&invoke, &relocate, &destroy};
+};
+
+template <class C>
+struct BoxedOps {
+  static C*& box(void* self) noexcept { return *static_cast<C**>(self); }
+  static void invoke(void* self, const RunInfo& info) { box(self)->run(info); }
+  static void relocate(void* from, void* to) noexcept { ::new (to) C*(box(from)); }
+  static void destroy(void* self) noexcept { delete box(self); }
+  static constexpr TaskOps table{&invoke, &relocate, &destroy};
+};
+
+/// Owns one erased task. Move-only; an empty ErasedTask has no ops.
+class ErasedTask {
+ public:
+  ErasedTask() noexcept = default;
+
+  template <class F, class... Args>
+  static ErasedTask make(F&& f, Args&&... args) {
+    using C = Closure<std::decay_t<F>, std::decay_t<Args>...>;
+    ErasedTask task;
+    if constexpr (fits_inline_v<C>) {
+      ::new (static_cast<void*>(&task.storage_)) C(std::forward<F>(f), std::forward<Args>(args)...);
+      task.ops_ = &InlineOps<C>::table;
+    } else {
+      C* boxed = new C(std::forward<F>(f), std::forward<Args>(args)...);
+      ::new (static_cast<void*>(&task.storage_)) C*(boxed);
+      task.ops_ = &BoxedOps<C>::table;
+    }
+    return task;
+  }
+
+  ErasedTask(ErasedTask&& other) noexcept : ops_(other.ops_) {
+    if (ops_ != nullptr) {
+      ops_->relocate(&other.storage_, &storage_);
+      other.ops_ = nullptr;
+    }
+  }
+  ErasedTask& operator=(ErasedTask&& other) noexcept {
+    if (this != &other) {
+      reset();
+      ops_ = other.ops_;
+      if (ops_ != nullptr) {
+        ops_->relocate(&other.storage_, &storage_);
+        other.ops_ = nullptr;
+      }
+    }
+    return *this;
+  }
+  ErasedTask(const ErasedTask&) = delete;
+  ErasedTask& operator=(const ErasedTask&) = delete;
+  ~ErasedTask() { reset(); }
+
+  [[nodiscard]] bool empty() const noexcept { return ops_ == nullptr; }
+
+  /// Runs the task and leaves this object empty, whether it returns or throws.
+  void run_once(const RunInfo& info) {
+    struct Release {
+      ErasedTask& task;
+      ~Release() { task.reset(); }
+    } release{*this};
+    ops_->invoke(&storage_, info);
+  }
+
+  /// Moves the task into raw storage owned by the core; this becomes empty.
+  const TaskOps* release_into(TaskStorage& target) noexcept {
+    const TaskOps* ops = ops_;
+    ops->relocate(&storage_, &target);
+    ops_ = nullptr;
+    return ops;
+  }
+
+  void reset() noexcept {
+    if (ops_ != nullptr) {
+      ops_->destroy(&storage_);
+      ops_ = nullptr;
+    }
+  }
+
+ private:
+  const TaskOps* ops_ = nullptr;
+  TaskStorage storage_;
+};
+
+}  // namespace bg::detail

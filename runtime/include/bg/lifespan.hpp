@@ -1,0 +1,134 @@
+// bg::Lifespan: a worker group that lives exactly as long as the application.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <bg/background_tasks.hpp>
+#include <bg/bound_task.hpp>
+#include <bg/config.hpp>
+#include <bg/context.hpp>
+#include <bg/detail/erased_task.hpp>
+#include <bg/detail/invocable.hpp>
+#include <bg/detail/submit.hpp>
+#include <bg/errors.hpp>
+#include <bg/report.hpp>
+#include <bg/task_name.hpp>
+
+namespace bg {
+
+/// Owns the worker group. Construct it in main: the constructor starts the
+/// workers and makes this the current lifespan (what generated `later()`
+/// submits to); the destructor shuts down (see shutdown()).
+///
+/// Not copyable or movable: tasks and generated code refer to it by address.
+class Lifespan {
+ public:
+  /// Starts config.workers threads (none with run_inline) and becomes
+  /// current(). The previous current lifespan, if any, is restored when this
+  /// one is destroyed. Throws bg::Error for an invalid config.
+  explicit Lifespan(Config config = {});
+  /// Calls shutdown() unless it was called already, and prints the report on
+  /// stderr if any task did not complete.
+  ~Lifespan();
+
+  Lifespan(const Lifespan&) = delete;
+  Lifespan& operator=(const Lifespan&) = delete;
+  Lifespan(Lifespan&&) = delete;
+  Lifespan& operator=(Lifespan&&) = delete;
+
+  /// Submits f(args...) and returns its id without waiting for it. Arguments
+  /// are stored as decayed copies (moved when given as rvalues). If the
+  /// function takes bg::Context first, the runtime passes it.
+  /// Throws QueueFull (OnFull::reject) or ShuttingDown. Thread-safe.
+  template <class F, class... Args>
+  TaskId add_task(F&& f, Args&&... args) {
+    detail::check_task_call<F, Args...>();
+    if constexpr (detail::task_call_valid_v<F, Args...>) {
+      return submit_or_throw(detail::kUnnamedTask,
+                             detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
+    } else {
+      return 0;
+    }
+  }
+
+  /// As add_task, naming the task in errors, stats and reports. Thread-safe.
+  template <class F, class... Args>
+  TaskId add_named_task(TaskName name, F&& f, Args&&... args) {
+    detail::check_task_call<F, Args...>();
+    if constexpr (detail::task_call_valid_v<F, Args...>) {
+      return submit_or_throw(name.view(),
+                             detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
+    } else {
+      return 0;
+    }
+  }
+
+  /// Submits a bound task under its own name. Thread-safe.
+  TaskId add_task(Task&& task);
+
+  /// As add_task, but a full queue or a shutdown gives an empty optional
+  /// instead of an exception (the rejection is still counted). Thread-safe.
+  template <class F, class... Args>
+  [[nodiscard]] std::optional<TaskId> try_add_task(F&& f, Args&&... args) {
+    detail::check_task_call<F, Args...>();
+    if constexpr (detail::task_call_valid_v<F, Args...>) {
+      return try_submit(detail::kUnnamedTask,
+                        detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
+    } else {
+      return std::nullopt;
+    }
+  }
+
+  template <class F, class... Args>
+  [[nodiscard]] std::optional<TaskId> try_add_named_task(TaskName name, F&& f, Args&&... args) {
+    detail::check_task_call<F, Args...>();
+    if constexpr (detail::task_call_valid_v<F, Args...>) {
+      return try_submit(name.view(),
+                        detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
+    } else {
+      return std::nullopt;
+    }
+  }
+
+  /// Submits every task of a request-scoped batch, all or nothing: if the
+  /// queue lacks room for all of them (OnFull::reject) or shutdown began, it
+  /// throws and `batch` keeps its tasks. Returns their ids in batch order.
+  /// Thread-safe.
+  std::vector<TaskId> add_tasks(BackgroundTasks&& batch);
+
+  /// Blocks until nothing is queued or running (Quart's test_app analogue).
+  /// Thread-safe; throws bg::Error when called from one of this lifespan's
+  /// own tasks, where it could never return.
+  void wait_idle();
+
+  /// Stops intake, lets tasks finish until shutdown_timeout, then requests
+  /// stop on running tasks, discards queued ones, waits cancel_grace more and
+  /// abandons tasks still running (their threads are detached and end when
+  /// the task returns; the process may exit before). Returns the report.
+  /// Idempotent: later calls return the same report. Thread-safe.
+  const ShutdownReport& shutdown();
+
+  /// A snapshot of the counters. Thread-safe; exact when idle.
+  [[nodiscard]] Stats stats() const;
+
+  [[nodiscard]] const Config& config() const noexcept;
+
+  /// The lifespan created last and still alive. Throws NoLifespan (saying to
+  /// create one in main) when there is none. The reference is valid while
+  /// that lifespan lives; code that may outlive it should use generated
+  /// `later()`, which is safe against concurrent destruction.
+  [[nodiscard]] static Lifespan& current();
+
+ private:
+  TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
+  std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
+
+  std::shared_ptr<detail::Core> core_;
+  Lifespan* previous_ = nullptr;
+};
+
+}  // namespace bg

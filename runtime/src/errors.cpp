@@ -1,0 +1,20 @@
+#include <bg/errors.hpp>
+
+#include <string>
+
+namespace bg {
+
+NoLifespan::NoLifespan()
+    : Error("bg: no bg::Lifespan is alive; create one in main (bg::Lifespan life{...};) before "
+            "submitting tasks, and keep it alive while tasks are submitted") {}
+
+QueueFull::QueueFull(std::string_view task_name, std::size_t capacity)
+    : Error("bg: task '" + std::string(task_name) + "' rejected: the queue is full (" +
+            std::to_string(capacity) +
+            " tasks); raise Config::queue_capacity, use OnFull::block, or use try_add_task") {}
+
+ShuttingDown::ShuttingDown(std::string_view task_name)
+    : Error("bg: task '" + std::string(task_name) +
+            "' rejected: the lifespan is shutting down and accepts no more tasks") {}
+
+}  // namespace bg

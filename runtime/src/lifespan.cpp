@@ -1,0 +1,124 @@
+#include <bg/lifespan.hpp>
+
+#include <iostream>
+#include <mutex>
+
+#include "core.hpp"
+
+namespace bg {
+namespace {
+
+/// The current lifespan. The core is kept beside the object so that
+/// generated code can take a reference to the core (keeping it alive) even
+/// while another thread destroys the Lifespan.
+struct CurrentLifespan {
+  std::mutex mutex;
+  Lifespan* lifespan = nullptr;
+  std::shared_ptr<detail::Core> core;
+};
+
+CurrentLifespan& current_slot() {
+  static CurrentLifespan slot;
+  return slot;
+}
+
+std::shared_ptr<detail::Core> current_core() {
+  CurrentLifespan& slot = current_slot();
+  std::lock_guard lock(slot.mutex);
+  if (!slot.core) throw NoLifespan();
+  return slot.core;
+}
+
+}  // namespace
+
+namespace detail {
+
+void throw_refusal(const Core& core, Refusal refusal, std::string_view name) {
+  if (refusal == Refusal::queue_full) throw QueueFull(name, core.config().queue_capacity);
+  throw ShuttingDown(name);
+}
+
+TaskId submit_to_current(std::string_view name, ErasedTask&& task) {
+  const std::shared_ptr<Core> core = current_core();
+  const SubmitResult result = core->submit(name, task);
+  if (result.refusal != Refusal::none) throw_refusal(*core, result.refusal, name);
+  return result.id;
+}
+
+std::optional<TaskId> try_submit_to_current(std::string_view name, ErasedTask&& task) {
+  const std::shared_ptr<Core> core = current_core();
+  const SubmitResult result = core->submit(name, task);
+  if (result.refusal != Refusal::none) return std::nullopt;
+  return result.id;
+}
+
+}  // namespace detail
+
+Lifespan::Lifespan(Config config) : core_(std::make_shared<detail::Core>(std::move(config))) {
+  core_->start();
+  CurrentLifespan& slot = current_slot();
+  std::lock_guard lock(slot.mutex);
+  previous_ = slot.lifespan;
+  slot.lifespan = this;
+  slot.core = core_;
+}
+
+Lifespan::~Lifespan() {
+  const bool reported = core_->shutdown_called();
+  const ShutdownReport& report = core_->shutdown();
+  if (!reported && (!report.unfinished.empty() || report.timed_out)) std::cerr << report;
+  CurrentLifespan& slot = current_slot();
+  std::lock_guard lock(slot.mutex);
+  if (slot.lifespan == this) {
+    slot.lifespan = previous_;
+    slot.core = previous_ != nullptr ? previous_->core_ : nullptr;
+  }
+}
+
+TaskId Lifespan::submit_or_throw(std::string_view name, detail::ErasedTask&& task) {
+  const detail::SubmitResult result = core_->submit(name, task);
+  if (result.refusal != detail::Refusal::none) detail::throw_refusal(*core_, result.refusal, name);
+  return result.id;
+}
+
+std::optional<TaskId> Lifespan::try_submit(std::string_view name, detail::ErasedTask&& task) {
+  const detail::SubmitResult result = core_->submit(name, task);
+  if (result.refusal != detail::Refusal::none) return std::nullopt;
+  return result.id;
+}
+
+TaskId Lifespan::add_task(Task&& task) {
+  if (task.erased_.empty()) {
+    throw Error("bg::Lifespan::add_task: the bg::Task '" + std::string(task.name_) +
+                "' has already run (or was never bound)");
+  }
+  return submit_or_throw(task.name_, std::move(task.erased_));
+}
+
+std::vector<TaskId> Lifespan::add_tasks(BackgroundTasks&& batch) {
+  std::vector<TaskId> ids;
+  const detail::Refusal refusal = core_->submit_batch(batch.entries_, ids);
+  if (refusal != detail::Refusal::none) {
+    const std::string_view name = batch.entries_.empty() ? detail::kUnnamedTask : batch.entries_.front().name;
+    detail::throw_refusal(*core_, refusal, name);
+  }
+  batch.entries_.clear();
+  return ids;
+}
+
+void Lifespan::wait_idle() { core_->wait_idle(); }
+
+const ShutdownReport& Lifespan::shutdown() { return core_->shutdown(); }
+
+Stats Lifespan::stats() const { return core_->stats(); }
+
+const Config& Lifespan::config() const noexcept { return core_->config(); }
+
+Lifespan& Lifespan::current() {
+  CurrentLifespan& slot = current_slot();
+  std::lock_guard lock(slot.mutex);
+  if (slot.lifespan == nullptr) throw NoLifespan();
+  return *slot.lifespan;
+}
+
+}  // namespace bg

@@ -1,0 +1,114 @@
+#include "task_queue.hpp"
+
+namespace bg::detail {
+
+TaskQueue::TaskQueue(std::size_t capacity) : capacity_(capacity) {
+  owned_.push_back(std::make_unique<Segment>());
+  tail_segment_ = head_segment_ = owned_.back().get();
+}
+
+TaskQueue::~TaskQueue() {
+  // Tasks never claimed (a core destroyed without shutdown) are destroyed
+  // here; claimed ones were destroyed by whoever ran them.
+  std::uint64_t head = head_.load(std::memory_order_relaxed);
+  const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+  Segment* segment = head_segment_;
+  for (; head < tail; ++head) {
+    if (head - segment->base == kSegmentSlots) segment = segment->next;
+    Slot& slot = segment->slots[head - segment->base];
+    slot.ops->destroy(&slot.storage);
+  }
+}
+
+bool TaskQueue::has_room(std::size_t n) const noexcept {
+  if (capacity_ == 0) return true;
+  const std::uint64_t queued = tail_.load(std::memory_order_relaxed) - head();
+  return queued + n <= capacity_;
+}
+
+Segment* TaskQueue::take_segment() {
+  std::lock_guard lock(pool_mutex_);
+  if (!pool_.empty()) {
+    Segment* segment = pool_.back();
+    pool_.pop_back();
+    return segment;
+  }
+  owned_.push_back(std::make_unique<Segment>());
+  pool_.reserve(owned_.size());  // so that release() never allocates
+  return owned_.back().get();
+}
+
+Slot& TaskQueue::next_slot(std::uint64_t index) {
+  if (index - tail_segment_->base == kSegmentSlots) {
+    Segment* fresh = take_segment();
+    fresh->base = index;
+    fresh->next = nullptr;
+    fresh->releases.store(0, std::memory_order_relaxed);
+    tail_segment_->next = fresh;  // published by the tail_ store that follows
+    tail_segment_ = fresh;
+  }
+  return tail_segment_->slots[index - tail_segment_->base];
+}
+
+TaskQueue::Push TaskQueue::push(ErasedTask& task, std::string_view name, TaskId& id) {
+  std::lock_guard lock(tail_mutex_);
+  if (closed_.load(std::memory_order_relaxed)) return Push::closed;
+  if (!has_room(1)) return Push::full;
+  const std::uint64_t index = tail_.load(std::memory_order_relaxed);
+  Slot& slot = next_slot(index);
+  slot.ops = task.release_into(slot.storage);
+  slot.id = index + 1;
+  slot.name = name;
+  tail_.store(index + 1, std::memory_order_release);
+  id = index + 1;
+  return Push::ok;
+}
+
+TaskQueue::Push TaskQueue::push_batch(std::span<BackgroundTasks::Entry> entries,
+                                      std::vector<TaskId>& ids) {
+  std::lock_guard lock(tail_mutex_);
+  if (closed_.load(std::memory_order_relaxed)) return Push::closed;
+  if (!has_room(entries.size())) return Push::full;
+  ids.reserve(ids.size() + entries.size());  // may throw: nothing moved yet
+  std::uint64_t index = tail_.load(std::memory_order_relaxed);
+  for (BackgroundTasks::Entry& entry : entries) {
+    Slot& slot = next_slot(index);
+    slot.ops = entry.task.release_into(slot.storage);
+    slot.id = index + 1;
+    slot.name = entry.name;
+    ids.push_back(index + 1);
+    ++index;
+  }
+  tail_.store(index, std::memory_order_release);
+  return Push::ok;
+}
+
+void TaskQueue::close() {
+  std::lock_guard lock(tail_mutex_);
+  closed_.store(true, std::memory_order_release);
+}
+
+TaskQueue::Claimed TaskQueue::claim_locked() {
+  if (discarding_) return {};
+  const std::uint64_t index = head_.load(std::memory_order_relaxed);
+  if (index == tail_.load(std::memory_order_acquire)) return {};
+  if (index - head_segment_->base == kSegmentSlots) {
+    Segment* done = head_segment_;
+    head_segment_ = done->next;  // linked before slot `index` was published
+    release(done);
+  }
+  Slot* slot = &head_segment_->slots[index - head_segment_->base];
+  head_.store(index + 1, std::memory_order_release);
+  return {slot, head_segment_};
+}
+
+void TaskQueue::finish(const Claimed& claimed) noexcept { release(claimed.segment); }
+
+void TaskQueue::release(Segment* segment) noexcept {
+  if (segment->releases.fetch_add(1, std::memory_order_acq_rel) + 1 == kSegmentSlots + 1) {
+    std::lock_guard lock(pool_mutex_);
+    pool_.push_back(segment);  // reserved: owned_ only grows, pool_ never exceeds it
+  }
+}
+
+}  // namespace bg::detail

@@ -1,0 +1,133 @@
+// TaskQueue: the unbounded (or bounded) FIFO behind a Lifespan.
+//
+// A two-lock queue over fixed-size segments of slots. Producers hold only
+// the tail lock and workers only the head lock, so submitting never contends
+// with taking work. A task stays in its slot while it runs (no second move);
+// a segment goes back to a pool once every slot in it has finished and the
+// head has left it, so steady-state submission reuses warm memory and never
+// allocates.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <bg/background_tasks.hpp>
+#include <bg/context.hpp>
+#include <bg/detail/erased_task.hpp>
+
+namespace bg::detail {
+
+inline constexpr std::size_t kSegmentSlots = 256;
+
+/// One queued or running task. 128 bytes, so neighbours that different
+/// workers run never share a cache line.
+struct alignas(64) Slot {
+  TaskStorage storage;
+  const TaskOps* ops = nullptr;
+  TaskId id = 0;
+  std::string_view name;
+};
+
+struct Segment {
+  std::array<Slot, kSegmentSlots> slots;
+  std::uint64_t base = 0;     ///< global index of slots[0]
+  Segment* next = nullptr;    ///< set by the producer before it publishes slot base + N
+  /// Finished slots, plus one once the head has moved past this segment. At
+  /// kSegmentSlots + 1 nobody refers to the segment and it is recycled.
+  std::atomic<std::uint32_t> releases{0};
+};
+
+class TaskQueue {
+ public:
+  enum class Push { ok, full, closed };
+
+  struct Claimed {
+    Slot* slot = nullptr;
+    Segment* segment = nullptr;
+  };
+
+  /// capacity: most unclaimed tasks; 0 is unbounded.
+  explicit TaskQueue(std::size_t capacity);
+  ~TaskQueue();
+  TaskQueue(const TaskQueue&) = delete;
+  TaskQueue& operator=(const TaskQueue&) = delete;
+
+  /// Moves `task` into the queue and sets `id` (ids are 1-based positions).
+  /// On full or closed the task is left untouched.
+  Push push(ErasedTask& task, std::string_view name, TaskId& id);
+  /// All or nothing: every entry or none.
+  Push push_batch(std::span<BackgroundTasks::Entry> entries, std::vector<TaskId>& ids);
+  /// After close() returns, no push succeeds and tail() is final.
+  void close();
+  [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+
+  /// Takes the oldest task, calling on_claim(slot) under the head lock so
+  /// that whoever takes the lock next (discard_all) sees the claim. Returns
+  /// an empty Claimed when nothing is queued or the queue is discarding.
+  template <class OnClaim>
+  Claimed claim(OnClaim&& on_claim) {
+    std::lock_guard lock(head_mutex_);
+    Claimed claimed = claim_locked();
+    if (claimed.slot != nullptr) on_claim(*claimed.slot);
+    return claimed;
+  }
+
+  /// Releases a claimed slot whose task has been run and destroyed.
+  void finish(const Claimed& claimed) noexcept;
+
+  /// Stops all further claims and hands every unclaimed task to on_discard
+  /// (under the head lock), then destroys it. Returns how many there were.
+  template <class OnDiscard>
+  std::size_t discard_all(OnDiscard&& on_discard) {
+    std::lock_guard lock(head_mutex_);
+    std::size_t count = 0;
+    for (;;) {
+      Claimed claimed = claim_locked();
+      if (claimed.slot == nullptr) break;
+      on_discard(*claimed.slot);
+      claimed.slot->ops->destroy(&claimed.slot->storage);
+      finish(claimed);
+      ++count;
+    }
+    discarding_ = true;  // after the loop: claim_locked() refuses once it is set
+    return count;
+  }
+
+  [[nodiscard]] std::uint64_t tail() const noexcept { return tail_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::uint64_t head() const noexcept { return head_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool has_work() const noexcept { return head() != tail(); }
+  /// True when a bounded queue has room for n more (always for unbounded).
+  [[nodiscard]] bool has_room(std::size_t n) const noexcept;
+
+ private:
+  Claimed claim_locked();
+  void release(Segment* segment) noexcept;
+  /// Where the next pushed task goes; links a fresh segment when full.
+  Slot& next_slot(std::uint64_t index);
+  Segment* take_segment();
+
+  const std::size_t capacity_;
+
+  alignas(64) std::mutex tail_mutex_;
+  Segment* tail_segment_ = nullptr;
+  std::atomic<bool> closed_{false};
+  std::atomic<std::uint64_t> tail_{0};
+
+  alignas(64) std::mutex head_mutex_;
+  Segment* head_segment_ = nullptr;
+  bool discarding_ = false;
+  std::atomic<std::uint64_t> head_{0};
+
+  alignas(64) std::mutex pool_mutex_;
+  std::vector<Segment*> pool_;
+  std::vector<std::unique_ptr<Segment>> owned_;
+};
+
+}  // namespace bg::detail
