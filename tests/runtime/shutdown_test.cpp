@@ -108,8 +108,8 @@ TEST(Shutdown, ReturnsByItsDeadlineWhenATaskIgnoresStop) {
 TEST(Shutdown, DestructorPrintsTheReportWhenTasksDidNotFinish) {
   testing::internal::CaptureStderr();
   {
+    bg::test::Latch started;  // declared first: it must outlive the lifespan
     bg::Lifespan life{{.workers = 1, .shutdown_timeout = 10ms, .cancel_grace = 2s}};
-    bg::test::Latch started;
     life.add_named_task("slow", [&](const bg::Context& ctx) {
       started.arrive();
       while (!ctx.stop_token.stop_requested()) std::this_thread::sleep_for(1ms);
