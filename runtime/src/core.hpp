@@ -66,6 +66,8 @@ class Core : public std::enable_shared_from_this<Core> {
   void worker_loop(Worker& worker);
   /// Runs a claimed task; false when shutdown abandoned it meanwhile.
   bool run_claimed(Worker& worker, const TaskQueue::Claimed& claimed);
+  /// Polls briefly for new work; true if some arrived (or exit began).
+  bool spin_for_work() const;
   void park();
   void after_publish();
   void wake_all();

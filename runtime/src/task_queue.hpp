@@ -115,10 +115,12 @@ class TaskQueue {
 
   const std::size_t capacity_;
 
+  // Producer-only state, apart from what workers poll: a spinning worker
+  // reading tail_ must not pull the producers' lock away from them.
   alignas(64) std::mutex tail_mutex_;
   Segment* tail_segment_ = nullptr;
   std::atomic<bool> closed_{false};
-  std::atomic<std::uint64_t> tail_{0};
+  alignas(64) std::atomic<std::uint64_t> tail_{0};
 
   alignas(64) std::mutex head_mutex_;
   Segment* head_segment_ = nullptr;
