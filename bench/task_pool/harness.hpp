@@ -68,6 +68,19 @@ void throughput(benchmark::State& state) {
       static_cast<double>(allocations) / static_cast<double>(state.iterations() * tasks);
 }
 
+/// Submits `tasks` tasks, timing each submit call alone (the task is built
+/// outside the timed span).
+template <class Peer>
+void timed_submits(Peer& peer, std::int64_t tasks, std::vector<double>& samples) {
+  for (std::int64_t i = 0; i < tasks; ++i) {
+    auto task = make_task(static_cast<int>(i), 2);
+    const auto t0 = std::chrono::steady_clock::now();
+    peer.submit(std::move(task));
+    const auto t1 = std::chrono::steady_clock::now();
+    samples.push_back(elapsed_ns(t0, t1));
+  }
+}
+
 /// Submit latency as the producer sees it, workers free to run flat out.
 template <class Peer>
 void latency_flat_out(benchmark::State& state) {
@@ -76,13 +89,7 @@ void latency_flat_out(benchmark::State& state) {
   std::vector<double> samples;
   samples.reserve(static_cast<std::size_t>(tasks) * 8);
   for (auto _ : state) {
-    for (std::int64_t i = 0; i < tasks; ++i) {
-      auto task = make_task(static_cast<int>(i), 2);  // built outside the timed span
-      const auto t0 = std::chrono::steady_clock::now();
-      peer.submit(std::move(task));
-      const auto t1 = std::chrono::steady_clock::now();
-      samples.push_back(elapsed_ns(t0, t1));
-    }
+    timed_submits(peer, tasks, samples);
     peer.wait_all();
   }
   report_percentiles(state, samples);
@@ -99,13 +106,7 @@ void latency_busy_workers(benchmark::State& state) {
     for (unsigned w = 0; w < kWorkers; ++w) {
       peer.submit([] { std::this_thread::sleep_for(std::chrono::milliseconds(1)); });
     }
-    for (std::int64_t i = 0; i < tasks; ++i) {
-      auto task = make_task(static_cast<int>(i), 3);
-      const auto t0 = std::chrono::steady_clock::now();
-      peer.submit(std::move(task));
-      const auto t1 = std::chrono::steady_clock::now();
-      samples.push_back(elapsed_ns(t0, t1));
-    }
+    timed_submits(peer, tasks, samples);
     peer.wait_all();
   }
   report_percentiles(state, samples);

@@ -499,7 +499,7 @@ const ShutdownReport& Core::shutdown() {
     exit_.store(true, std::memory_order_release);
     wake_all();
     // 3. Join the workers that are done; abandon those that are not.
-    join_or_abandon(report);
+    join_or_abandon();
   }
 
   {
@@ -514,8 +514,7 @@ const ShutdownReport& Core::shutdown() {
   return *report_;
 }
 
-void Core::join_or_abandon(ShutdownReport& report) {
-  (void)report;
+void Core::join_or_abandon() {
   for (auto& worker : workers_) {
     int expected = kRunning;
     if (worker->phase.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {

@@ -75,7 +75,8 @@ class Core : public std::enable_shared_from_this<Core> {
   void after_finish();
   bool idle() const;
   bool any_running() const;
-  void join_or_abandon(ShutdownReport& report);
+  /// Joins workers that are done; abandons (detaches) those still running.
+  void join_or_abandon();
   void record(TaskId id, std::string_view name, TaskState state);
   void report_error(TaskId id, std::string_view name, std::exception_ptr error) const noexcept;
 

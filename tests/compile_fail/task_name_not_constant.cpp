@@ -1,4 +1,4 @@
-// expect: error
+// expect: is not a constant expression
 #include <bg/bg.hpp>
 #include <string>
 

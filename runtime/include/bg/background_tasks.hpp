@@ -26,12 +26,7 @@ class BackgroundTasks {
   /// Stores f(args...) with the same compile-time check as Lifespan::add_task.
   template <class F, class... Args>
   BackgroundTasks& add_task(F&& f, Args&&... args) {
-    detail::check_task_call<F, Args...>();
-    if constexpr (detail::task_call_valid_v<F, Args...>) {
-      entries_.push_back(Entry{detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...),
-                               detail::kUnnamedTask});
-    }
-    return *this;
+    return add_named_task(detail::kUnnamedTask, std::forward<F>(f), std::forward<Args>(args)...);
   }
 
   template <class F, class... Args>

@@ -46,13 +46,7 @@ class Lifespan {
   /// Throws QueueFull (OnFull::reject) or ShuttingDown. Thread-safe.
   template <class F, class... Args>
   TaskId add_task(F&& f, Args&&... args) {
-    detail::check_task_call<F, Args...>();
-    if constexpr (detail::task_call_valid_v<F, Args...>) {
-      return submit_or_throw(detail::kUnnamedTask,
-                             detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
-    } else {
-      return 0;
-    }
+    return add_named_task(detail::kUnnamedTask, std::forward<F>(f), std::forward<Args>(args)...);
   }
 
   /// As add_task, naming the task in errors, stats and reports. Thread-safe.
@@ -74,13 +68,7 @@ class Lifespan {
   /// instead of an exception (the rejection is still counted). Thread-safe.
   template <class F, class... Args>
   [[nodiscard]] std::optional<TaskId> try_add_task(F&& f, Args&&... args) {
-    detail::check_task_call<F, Args...>();
-    if constexpr (detail::task_call_valid_v<F, Args...>) {
-      return try_submit(detail::kUnnamedTask,
-                        detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...));
-    } else {
-      return std::nullopt;
-    }
+    return try_add_named_task(detail::kUnnamedTask, std::forward<F>(f), std::forward<Args>(args)...);
   }
 
   template <class F, class... Args>

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages bgtasks builds and tests with, and nothing
+# when they are all present already. Run as root.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ clang-16 libclang-rt-16-dev   # compilers; clang's sanitizer runtimes
+  libgtest-dev libgmock-dev                           # tests
+  libbenchmark-dev libboost-dev libtbb-dev            # benchmarks and their peers
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install_debian_deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install_debian_deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
