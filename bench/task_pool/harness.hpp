@@ -22,6 +22,27 @@ namespace bench {
 inline constexpr unsigned kWorkers = 2;
 inline constexpr std::int64_t kThroughputTasks = 1'000'000;
 
+/// For peers with no "wait until idle" of their own: wraps each task so that
+/// it counts itself done, and waits until every wrapped task has.
+class CompletionCounter {
+ public:
+  template <class F>
+  auto wrap(F&& task) {
+    ++submitted_;
+    return [this, task = std::forward<F>(task)] {
+      task();
+      done_.fetch_add(1, std::memory_order_release);
+    };
+  }
+  void wait_all() const {
+    while (done_.load(std::memory_order_acquire) != submitted_) std::this_thread::yield();
+  }
+
+ private:
+  std::uint64_t submitted_ = 0;  // the producer's alone
+  std::atomic<std::uint64_t> done_{0};
+};
+
 /// Counts every global operator new (replaced in main.cpp).
 std::uint64_t allocation_count() noexcept;
 

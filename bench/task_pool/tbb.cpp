@@ -5,10 +5,6 @@
 //                   joins the arena and helps run tasks while it waits.
 //   tbb_enqueue:    task_arena::enqueue from outside the arena (no slot for
 //                   the producer), the closest match to a background queue.
-#include <atomic>
-#include <memory>
-#include <thread>
-
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
@@ -43,22 +39,15 @@ class TbbEnqueue {
         arena_(static_cast<int>(workers), 0) {}
   template <class F>
   void submit(F&& task) {
-    ++submitted_;
-    // enqueue wants a const-callable functor; the benchmark's tasks are.
-    arena_.enqueue([this, task = std::forward<F>(task)] {
-      task();
-      done_.fetch_add(1, std::memory_order_release);
-    });
+    // enqueue wants a const-callable functor; the wrapped tasks are.
+    arena_.enqueue(completions_.wrap(std::forward<F>(task)));
   }
-  void wait_all() {
-    while (done_.load(std::memory_order_acquire) != submitted_) std::this_thread::yield();
-  }
+  void wait_all() { completions_.wait_all(); }
 
  private:
   oneapi::tbb::global_control control_;
   oneapi::tbb::task_arena arena_;
-  std::uint64_t submitted_ = 0;
-  std::atomic<std::uint64_t> done_{0};
+  bench::CompletionCounter completions_;
 };
 
 BG_REGISTER_PEER(TbbTaskGroup, "tbb_task_group");
