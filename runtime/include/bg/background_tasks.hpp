@@ -13,6 +13,9 @@
 namespace bg {
 
 class Lifespan;
+namespace detail {
+struct ErasedAccess;
+}
 
 /// Collects tasks while a request is handled; the handler then gives the batch
 /// to a Lifespan (`life.add_tasks(std::move(batch))`) after its response is
@@ -49,6 +52,7 @@ class BackgroundTasks {
 
  private:
   friend class Lifespan;
+  friend struct detail::ErasedAccess;  // generated add_to() appends erased tasks
   std::vector<Entry> entries_;
 };
 

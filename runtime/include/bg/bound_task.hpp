@@ -14,6 +14,9 @@
 namespace bg {
 
 class Lifespan;
+namespace detail {
+struct ErasedAccess;
+}
 
 /// One call bound to its arguments (backgrounder's `Task(func, *args)`).
 /// Runs once: `task()` on the calling thread, or handed to a Lifespan with
@@ -57,6 +60,7 @@ class Task {
 
  private:
   friend class Lifespan;
+  friend struct detail::ErasedAccess;  // generated bind() fills a Task
   detail::ErasedTask erased_;
   std::string_view name_ = detail::kUnnamedTask;
 };

@@ -112,6 +112,7 @@ class Lifespan {
   [[nodiscard]] static Lifespan& current();
 
  private:
+  friend struct detail::ErasedAccess;  // generated entry points submit erased tasks
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
 

@@ -1,0 +1,355 @@
+#include "collect.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Attr.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <clang/AST/QualTypeNames.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Index/USRGeneration.h>
+#include <clang/Lex/HeaderSearch.h>
+#include <clang/Lex/Preprocessor.h>
+#include <clang/Sema/Sema.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include "attribute.hpp"
+
+namespace bg::gen {
+namespace {
+
+bool is_std_template(const clang::CXXRecordDecl* record, llvm::StringRef name) {
+  return record != nullptr && record->isInStdNamespace() && record->getIdentifier() != nullptr &&
+         record->getName() == name;
+}
+
+const clang::ClassTemplateSpecializationDecl* std_specialization(clang::QualType type,
+                                                                 llvm::StringRef name) {
+  const auto* record = type.getCanonicalType()->getAsCXXRecordDecl();
+  const auto* spec = llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(record);
+  return is_std_template(spec, name) ? spec : nullptr;
+}
+
+class Collector final : public clang::ASTConsumer,
+                        public clang::RecursiveASTVisitor<Collector> {
+ public:
+  Collector(clang::CompilerInstance& compiler, Model& out, std::string stub_header)
+      : compiler_(compiler), out_(out), stub_header_(std::move(stub_header)) {}
+
+  void HandleTranslationUnit(clang::ASTContext& context) override {
+    context_ = &context;
+    policy_ = std::make_unique<clang::PrintingPolicy>(context.getPrintingPolicy());
+    policy_->SuppressTagKeyword = true;
+    policy_->Bool = true;
+    TraverseDecl(context.getTranslationUnitDecl());
+    record_inputs();
+  }
+
+  bool VisitDecl(clang::Decl* decl) {
+    for (const auto* annotate : decl->specific_attrs<clang::AnnotateAttr>()) {
+      if (!annotate->getAnnotation().startswith(kTaskAnnotation)) continue;
+      // Attributes inherited by a redeclaration are reported where written.
+      if (annotate->isInherited()) continue;
+      if (auto* function = llvm::dyn_cast<clang::FunctionDecl>(decl)) {
+        collect_task(function, annotate);
+      } else {
+        out_.misplaced.push_back({position(annotate->getLocation()), "bg::task", describe(decl)});
+      }
+    }
+    return true;
+  }
+
+ private:
+  // --- positions and files -------------------------------------------------
+
+  SourcePos position(clang::SourceLocation loc) const {
+    const auto& sm = context_->getSourceManager();
+    auto presumed = sm.getPresumedLoc(sm.getExpansionLoc(loc));
+    if (presumed.isInvalid()) return {};
+    return {presumed.getFilename(), presumed.getLine(), presumed.getColumn()};
+  }
+
+  bool in_main_file(clang::SourceLocation loc) const {
+    const auto& sm = context_->getSourceManager();
+    return sm.isInMainFile(sm.getExpansionLoc(loc));
+  }
+
+  /// How a user's source would include the header that declares `decl`: the
+  /// outermost header of a chain of system headers (what the user wrote,
+  /// `<string>` rather than `<bits/basic_string.h>`), spelled relative to the
+  /// include path. Empty for a declaration in the main file or built in.
+  std::string include_for(const clang::Decl* decl) const {
+    auto& sm = context_->getSourceManager();
+    auto loc = sm.getExpansionLoc(decl->getLocation());
+    if (loc.isInvalid()) return {};
+    clang::FileID file = sm.getFileID(loc);
+    while (true) {
+      clang::SourceLocation included_at = sm.getIncludeLoc(file);
+      if (included_at.isInvalid()) return {};  // main file, or built in
+      if (sm.isInSystemHeader(loc) && sm.isInSystemHeader(included_at)) {
+        file = sm.getFileID(included_at);
+        loc = sm.getLocForStartOfFile(file);
+        continue;
+      }
+      break;
+    }
+    const clang::FileEntry* entry = sm.getFileEntryForID(file);
+    if (entry == nullptr) return {};
+    bool is_system = false;
+    std::string spelled = compiler_.getPreprocessor().getHeaderSearchInfo().suggestPathToFileForDiagnostics(
+        entry, /*MainFile=*/"", &is_system);
+    return is_system ? "<" + spelled + ">" : "\"" + spelled + "\"";
+  }
+
+  void record_inputs() {
+    auto& sm = context_->getSourceManager();
+    auto& files = sm.getFileManager();
+    for (auto it = sm.fileinfo_begin(); it != sm.fileinfo_end(); ++it) {
+      llvm::SmallString<256> path(it->getFirst()->getName());
+      files.makeAbsolutePath(path);
+      llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+      if (path.str() == stub_header_) continue;
+      if (!llvm::sys::fs::exists(path)) continue;  // virtual files
+      out_.inputs.insert(std::string(path.str()));
+    }
+  }
+
+  // --- types ---------------------------------------------------------------
+
+  std::string spell(clang::QualType type) const {
+    return clang::TypeName::getFullyQualifiedName(type, *context_, *policy_, /*WithGlobalNsPrefix=*/false);
+  }
+
+  /// Every named declaration a type refers to, for includes and for the
+  /// "declared in a source file" check.
+  void referenced_decls(clang::QualType type, std::vector<const clang::NamedDecl*>& out) const {
+    if (type.isNull()) return;
+    if (const auto* typedef_type = type->getAs<clang::TypedefType>()) {
+      out.push_back(typedef_type->getDecl());
+      // A typedef names what it aliases: std::string needs only <string>.
+      if (typedef_type->getDecl()->isInStdNamespace()) return;
+    }
+    clang::QualType canonical = type.getCanonicalType();
+    if (const auto* ref = canonical->getAs<clang::ReferenceType>()) return referenced_decls(ref->getPointeeType(), out);
+    if (canonical->isPointerType()) return referenced_decls(canonical->getPointeeType(), out);
+    if (const auto* tag = canonical->getAsTagDecl()) {
+      out.push_back(tag);
+      if (const auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(tag)) {
+        out.push_back(spec->getSpecializedTemplate());
+        for (const auto& arg : spec->getTemplateArgs().asArray())
+          if (arg.getKind() == clang::TemplateArgument::Type) referenced_decls(arg.getAsType(), out);
+      }
+    }
+  }
+
+  bool movable(clang::QualType stored, clang::SourceLocation loc) const {
+    if (stored->isDependentType()) return true;  // templates are reported on their own
+    auto& sema = compiler_.getSema();
+    if (!sema.isCompleteType(loc, stored)) return true;  // cannot tell; the compiler will
+    if (!stored->isRecordType()) return true;
+    auto& ctx = *context_;
+    clang::TypeSourceInfo* args[] = {ctx.getTrivialTypeSourceInfo(stored, loc),
+                                     ctx.getTrivialTypeSourceInfo(ctx.getRValueReferenceType(stored), loc)};
+    auto constructible = sema.BuildTypeTrait(clang::TT_IsConstructible, loc, args, loc);
+    clang::TypeSourceInfo* one[] = {args[0]};
+    auto destructible = sema.BuildTypeTrait(clang::UTT_IsDestructible, loc, one, loc);
+    auto value = [](clang::ExprResult& result) {
+      if (result.isInvalid()) return true;
+      const auto* trait = llvm::dyn_cast<clang::TypeTraitExpr>(result.get());
+      return trait == nullptr || trait->isValueDependent() || trait->getValue();
+    };
+    return value(constructible) && value(destructible);
+  }
+
+  JsonShape classify(clang::QualType type) const {
+    JsonShape shape;
+    shape.cxx_type = spell(type);
+    clang::QualType canonical = type.getCanonicalType().getUnqualifiedType();
+    if (canonical->isBooleanType()) {
+      shape.kind = JsonShape::Kind::boolean;
+    } else if (const auto* enum_type = canonical->getAs<clang::EnumType>()) {
+      const auto* decl = enum_type->getDecl();
+      if (decl->getIdentifier() != nullptr && decl->isComplete()) {
+        shape.kind = JsonShape::Kind::enumeration;
+        shape.cxx_type = decl->getQualifiedNameAsString();
+        for (const auto* e : decl->enumerators()) shape.enumerators.push_back(e->getNameAsString());
+      }
+    } else if (canonical->isIntegerType()) {
+      shape.kind = JsonShape::Kind::integer;
+    } else if (canonical->isRealFloatingType()) {
+      shape.kind = JsonShape::Kind::floating;
+    } else if (const auto* spec = std_specialization(canonical, "basic_string")) {
+      const auto& args = spec->getTemplateArgs();
+      if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
+          args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S))
+        shape.kind = JsonShape::Kind::string;
+      if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
+          args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U))
+        shape.kind = JsonShape::Kind::string;
+    } else if (const auto* vec = std_specialization(canonical, "vector")) {
+      shape.kind = JsonShape::Kind::array;
+      shape.element.push_back(classify(vec->getTemplateArgs()[0].getAsType()));
+    } else if (const auto* opt = std_specialization(canonical, "optional")) {
+      shape.kind = JsonShape::Kind::optional;
+      shape.element.push_back(classify(opt->getTemplateArgs()[0].getAsType()));
+    } else if (const auto* map = std_specialization(canonical, "map")) {
+      auto key = classify(map->getTemplateArgs()[0].getAsType());
+      if (key.kind == JsonShape::Kind::string) {
+        shape.kind = JsonShape::Kind::object;
+        shape.element.push_back(classify(map->getTemplateArgs()[1].getAsType()));
+      }
+    }
+    return shape;
+  }
+
+  static Dangling dangling(clang::QualType stored) {
+    clang::QualType canonical = stored.getCanonicalType();
+    if (canonical->isPointerType() && !canonical->getPointeeType()->isFunctionType()) return Dangling::raw_pointer;
+    if (std_specialization(canonical, "basic_string_view")) return Dangling::string_view;
+    if (std_specialization(canonical, "span")) return Dangling::span;
+    return Dangling::none;
+  }
+
+  static bool is_context(clang::QualType type) {
+    clang::QualType bare = type.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+    const auto* record = bare->getAsCXXRecordDecl();
+    if (record == nullptr || record->getIdentifier() == nullptr || record->getName() != "Context") return false;
+    const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(record->getDeclContext());
+    return ns != nullptr && ns->getName() == "bg" &&
+           ns->getDeclContext()->getRedeclContext()->isTranslationUnit();
+  }
+
+  // --- tasks ---------------------------------------------------------------
+
+  static std::string describe(const clang::Decl* decl) {
+    if (llvm::isa<clang::ParmVarDecl>(decl)) return "a parameter";
+    if (llvm::isa<clang::FieldDecl>(decl)) return "a data member";
+    if (llvm::isa<clang::VarDecl>(decl)) return "a variable";
+    if (llvm::isa<clang::EnumDecl>(decl)) return "an enumeration";
+    if (llvm::isa<clang::EnumConstantDecl>(decl)) return "an enumerator";
+    if (llvm::isa<clang::RecordDecl>(decl)) return "a class";
+    if (llvm::isa<clang::NamespaceDecl>(decl)) return "a namespace";
+    if (llvm::isa<clang::TypedefNameDecl>(decl)) return "a type alias";
+    return std::string("a declaration of kind '") + decl->getDeclKindName() + "'";
+  }
+
+  void collect_task(clang::FunctionDecl* function, const clang::AnnotateAttr* annotate) {
+    Task task;
+    llvm::SmallString<128> usr;
+    clang::index::generateUSRForDecl(function, usr);
+    task.usr = std::string(usr.str());
+    task.short_name = function->getNameAsString();
+    task.function = function->getQualifiedNameAsString();
+    task.attribute_pos = position(annotate->getLocation());
+    task.pos = position(function->getLocation());
+
+    llvm::StringRef annotation = annotate->getAnnotation().drop_front(kTaskAnnotation.size());
+    if (annotation.consume_front("=")) {
+      task.name = annotation.str();
+      task.explicit_name = true;
+    } else {
+      task.name = task.short_name;
+      if (annotation.consume_front("!")) task.bad_argument = annotation.str();
+    }
+
+    const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(function);
+    task.is_nonstatic_member = method != nullptr && !method->isStatic();
+    task.is_static_member = method != nullptr && method->isStatic();
+    if (method != nullptr) task.enclosing_class = method->getParent()->getQualifiedNameAsString();
+    task.is_template = function->isTemplated() ||
+                       function->getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate;
+    task.internal_linkage = !function->isExternallyVisible();
+    task.variadic = function->isVariadic();
+    if (function->getNameInfo().getName().getNameKind() != clang::DeclarationName::Identifier) {
+      task.is_nonstatic_member = task.is_nonstatic_member || method != nullptr;
+    }
+
+    for (const clang::DeclContext* dc = function->getDeclContext(); dc != nullptr; dc = dc->getParent()) {
+      if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc))
+        task.namespaces.insert(task.namespaces.begin(), {ns->getNameAsString(), ns->isInline()});
+    }
+
+    for (const auto* redecl : function->redecls()) {
+      if (!in_main_file(redecl->getLocation())) {
+        task.declared_in_header = true;
+        if (auto header = include_for(redecl); !header.empty()) task.includes.insert(header);
+        break;
+      }
+    }
+    if (task.is_static_member) {
+      if (auto header = include_for(method->getParent()); !header.empty()) {
+        task.includes.insert(header);
+        task.declared_in_header = true;
+      } else {
+        task.declared_in_header = false;
+      }
+    }
+
+    if (!task.is_template && !task.is_nonstatic_member) {
+      task.return_type = spell(function->getReturnType());
+      if (const auto* proto = function->getType()->getAs<clang::FunctionProtoType>())
+        task.is_noexcept = proto->isNothrow();
+      collect_params(function, task);
+    }
+    out_.tasks.push_back(std::move(task));
+  }
+
+  void collect_params(const clang::FunctionDecl* function, Task& task) {
+    unsigned index = 0;
+    for (const auto* param : function->parameters()) {
+      clang::QualType type = param->getType();
+      if (index == 0 && task.params.empty() && !task.takes_context && is_context(type)) {
+        task.takes_context = true;
+        ++index;
+        continue;
+      }
+      ++index;
+      Param p;
+      p.named = !param->getName().empty();
+      p.name = p.named ? param->getNameAsString() : "arg" + std::to_string(task.params.size() + 1);
+      p.pos = position(param->getLocation().isValid() ? param->getLocation() : param->getBeginLoc());
+      p.declared_type = spell(type);
+      if (param->hasDefaultArg()) task.has_default_arguments = true;
+
+      clang::QualType stored = type.getNonReferenceType().getUnqualifiedType();
+      if (const auto* ref = type->getAs<clang::LValueReferenceType>()) {
+        p.passing = ref->getPointeeType().isConstQualified() ? Passing::const_lvalue : Passing::mutable_lvalue;
+      } else if (type->isRValueReferenceType()) {
+        p.passing = Passing::rvalue;
+      }
+      p.stored_type = spell(stored);
+      p.dangling = dangling(stored);
+      p.movable = movable(stored, param->getLocation());
+      p.json = classify(stored);
+
+      std::vector<const clang::NamedDecl*> decls;
+      referenced_decls(type, decls);
+      for (const auto* decl : decls) {
+        if (in_main_file(decl->getLocation())) {
+          if (p.type_in_source_file.empty()) p.type_in_source_file = decl->getQualifiedNameAsString();
+        } else if (auto header = include_for(decl); !header.empty()) {
+          task.includes.insert(header);
+        }
+      }
+      task.params.push_back(std::move(p));
+    }
+  }
+
+  clang::CompilerInstance& compiler_;
+  Model& out_;
+  std::string stub_header_;
+  clang::ASTContext* context_ = nullptr;
+  std::unique_ptr<clang::PrintingPolicy> policy_;
+};
+
+}  // namespace
+
+std::unique_ptr<clang::ASTConsumer> make_collector(clang::CompilerInstance& compiler, Model& out,
+                                                   std::string stub_header) {
+  return std::make_unique<Collector>(compiler, out, std::move(stub_header));
+}
+
+}  // namespace bg::gen

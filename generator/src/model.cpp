@@ -1,0 +1,52 @@
+#include "model.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace bg::gen {
+
+void merge(Model& into, Model other) {
+  for (auto& task : other.tasks) {
+    // The same function annotated once and seen by several translation units
+    // (a header), under the same name: one task. Different names for one
+    // function stay apart, and check() reports them.
+    auto same = std::find_if(into.tasks.begin(), into.tasks.end(), [&](const Task& t) {
+      return t.usr == task.usr && t.name == task.name;
+    });
+    if (same == into.tasks.end()) {
+      into.tasks.push_back(std::move(task));
+      continue;
+    }
+    // The attribute may be written on more than one declaration; report the
+    // first place. A unit that saw a declaration in a header knows how to
+    // include it.
+    bool in_header = same->declared_in_header || task.declared_in_header;
+    auto includes = same->includes;
+    includes.insert(task.includes.begin(), task.includes.end());
+    if (task.attribute_pos < same->attribute_pos) std::swap(*same, task);
+    same->declared_in_header = in_header;
+    same->includes = std::move(includes);
+  }
+  for (auto& m : other.misplaced) {
+    auto key = [](const MisplacedAttribute& a) { return std::tie(a.pos, a.attribute); };
+    if (std::none_of(into.misplaced.begin(), into.misplaced.end(), [&](const auto& x) { return key(x) == key(m); }))
+      into.misplaced.push_back(std::move(m));
+  }
+  for (auto& u : other.unknown) {
+    if (std::none_of(into.unknown.begin(), into.unknown.end(),
+                     [&](const auto& x) { return x.pos == u.pos && x.name == u.name; }))
+      into.unknown.push_back(std::move(u));
+  }
+  into.inputs.insert(other.inputs.begin(), other.inputs.end());
+}
+
+void normalize(Model& model) {
+  std::sort(model.tasks.begin(), model.tasks.end(), [](const Task& a, const Task& b) {
+    return std::tie(a.name, a.attribute_pos, a.usr) < std::tie(b.name, b.attribute_pos, b.usr);
+  });
+  std::sort(model.misplaced.begin(), model.misplaced.end(),
+            [](const auto& a, const auto& b) { return a.pos < b.pos; });
+  std::sort(model.unknown.begin(), model.unknown.end(), [](const auto& a, const auto& b) { return a.pos < b.pos; });
+}
+
+}  // namespace bg::gen

@@ -1,0 +1,136 @@
+// The model: what bg-gen knows about the annotated code, as plain structs.
+//
+// This is the seam between Clang and everything after it. collect.cpp is the
+// only code that sees Clang's AST; it fills these structs with facts (names,
+// spellings, positions, yes/no properties). check.cpp turns facts into
+// diagnostics and emit.cpp turns a checked model into files, and neither
+// includes a Clang header.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace bg::gen {
+
+/// A place in a source file. `file` is the path as Clang opened it; line and
+/// column are 1-based, the column counted in bytes as compilers do.
+struct SourcePos {
+  std::string file;
+  unsigned line = 0;
+  unsigned column = 0;
+
+  friend auto operator<=>(const SourcePos&, const SourcePos&) = default;
+};
+
+/// How a parameter receives its argument.
+enum class Passing {
+  by_value,        ///< T
+  const_lvalue,    ///< const T&
+  rvalue,          ///< T&&
+  mutable_lvalue,  ///< T& : cannot bind to the task's own copy
+};
+
+/// Parameter types whose value refers to memory the caller owns, so that it
+/// dangles once the caller returns while the task is still queued.
+enum class Dangling { none, string_view, span, raw_pointer };
+
+/// What a parameter's type looks like to the JSON dispatcher.
+struct JsonShape {
+  enum class Kind { unsupported, boolean, integer, floating, string, enumeration, array, optional, object };
+  Kind kind = Kind::unsupported;
+  std::string cxx_type;               ///< fully qualified spelling
+  std::vector<JsonShape> element;     ///< one element for array, optional, object
+  std::vector<std::string> enumerators;  ///< for enumerations, in declaration order
+
+  [[nodiscard]] bool carried() const {
+    if (kind == Kind::unsupported) return false;
+    for (const auto& e : element)
+      if (!e.carried()) return false;
+    return true;
+  }
+};
+
+struct Param {
+  std::string name;           ///< as declared; "argN" (1-based) when unnamed
+  bool named = true;
+  std::string declared_type;  ///< as written, fully qualified: `const std::string &`
+  std::string stored_type;    ///< what the task stores: `std::string`
+  Passing passing = Passing::by_value;
+  Dangling dangling = Dangling::none;
+  bool movable = true;        ///< the stored type is move-constructible and destructible
+  JsonShape json;
+  SourcePos pos;
+  /// A type the parameter names that is declared in a source file (not a
+  /// header), so the generated header cannot reach it. Empty when none.
+  std::string type_in_source_file;
+};
+
+/// One annotated function (possibly seen in several translation units and
+/// declared in several places; `usr` identifies it across them).
+struct Task {
+  std::string usr;
+  std::string name;            ///< registry name: explicit, or the function's name
+  bool explicit_name = false;
+  std::optional<std::string> bad_argument;  ///< the attribute's argument is not one string literal
+  SourcePos attribute_pos;     ///< where [[bg::task]] is written
+  SourcePos pos;               ///< the function's name in the annotated declaration
+
+  std::string function;        ///< qualified name: app::send_notification
+  std::string short_name;      ///< send_notification
+  struct Namespace {
+    std::string name;
+    bool is_inline = false;
+  };
+  std::vector<Namespace> namespaces;  ///< enclosing namespaces, outermost first
+  std::string return_type;     ///< fully qualified
+  bool is_noexcept = false;
+  bool takes_context = false;  ///< first parameter is bg::Context (by value or const&)
+  std::vector<Param> params;   ///< without the context parameter
+
+  // Facts the checks turn into diagnostics.
+  bool is_template = false;
+  bool is_nonstatic_member = false;
+  bool is_static_member = false;
+  std::string enclosing_class;  ///< qualified class name for static members
+  bool internal_linkage = false;
+  bool variadic = false;
+  bool has_default_arguments = false;
+  /// True when some declaration of the function is in a header: the generated
+  /// header includes that header. Otherwise it declares the function itself.
+  bool declared_in_header = false;
+  /// Headers the generated header includes for this task (spelled with <> or
+  /// "" as a user would write them), sorted.
+  std::set<std::string> includes;
+};
+
+/// A bg:: attribute on something that is not a function.
+struct MisplacedAttribute {
+  SourcePos pos;
+  std::string attribute;  ///< bg::task
+  std::string target;     ///< what it is on: "variable", "class", ...
+};
+
+/// A bg:: attribute bg-gen does not know.
+struct UnknownAttribute {
+  SourcePos pos;
+  std::string name;  ///< without the bg:: prefix
+};
+
+struct Model {
+  std::vector<Task> tasks;  ///< every annotated declaration; duplicates merged by USR
+  std::vector<MisplacedAttribute> misplaced;
+  std::vector<UnknownAttribute> unknown;
+  /// Every file read while parsing (for the depfile), absolute, sorted.
+  std::set<std::string> inputs;
+};
+
+/// Adds `other` (one translation unit's model) to `into`, merging tasks with
+/// the same USR and dropping repeated attribute reports. Collection may run in
+/// any order; the result does not depend on it once normalize() has run.
+void merge(Model& into, Model other);
+/// Sorts everything into a stable order: tasks by name then position.
+void normalize(Model& model);
+
+}  // namespace bg::gen

@@ -1,0 +1,263 @@
+#include "parse.hpp"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <clang/Basic/DiagnosticIDs.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Basic/Version.h>
+#include <clang/Driver/Options.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Lex/Lexer.h>
+#include <clang/Tooling/ArgumentsAdjusters.h>
+#include <clang/Tooling/CompilationDatabase.h>
+#include <clang/Tooling/Tooling.h>
+#include <llvm/Option/ArgList.h>
+#include <llvm/Option/OptTable.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "attribute.hpp"
+#include "collect.hpp"
+
+#ifndef BG_GEN_CLANG_RESOURCE_DIR
+#define BG_GEN_CLANG_RESOURCE_DIR ""
+#endif
+
+namespace bg::gen {
+namespace {
+
+constexpr const char* kStubHeader =
+    "// Stand-in for the generated header while bg-gen reads the sources that\n"
+    "// include it: it may not exist yet, or be stale. Declares nothing.\n"
+    "#pragma once\n";
+
+/// Receives Clang's diagnostics for one translation unit: keeps errors (as
+/// Clang would print them), turns "unknown attribute ignored" for bg::
+/// attributes into model entries, and drops other warnings: bg-gen reports
+/// on tasks, and the compiler reports on the rest of the code.
+class DiagnosticCollector final : public clang::DiagnosticConsumer {
+ public:
+  explicit DiagnosticCollector(Model& model)
+      : model_(model), stream_(errors_), printer_(stream_, options_.get()) {
+    options_->ShowColors = false;
+  }
+
+  void BeginSourceFile(const clang::LangOptions& lang, const clang::Preprocessor* pp) override {
+    lang_ = lang;
+    printer_.BeginSourceFile(lang, pp);
+  }
+  void EndSourceFile() override { printer_.EndSourceFile(); }
+
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override {
+    if (info.getID() == clang::diag::warn_unknown_attribute_ignored && info.hasSourceManager()) {
+      record_unknown_attribute(info);
+      return;
+    }
+    if (level < clang::DiagnosticsEngine::Error && level != clang::DiagnosticsEngine::Note) return;
+    if (level == clang::DiagnosticsEngine::Note && !last_was_error_) return;
+    last_was_error_ = level >= clang::DiagnosticsEngine::Error;
+    DiagnosticConsumer::HandleDiagnostic(level, info);
+    printer_.HandleDiagnostic(level, info);
+  }
+
+  std::string take_errors() {
+    stream_.flush();
+    return std::move(errors_);
+  }
+
+ private:
+  /// Clang names the attribute without its namespace; the source text tells
+  /// whether it was written bg::name.
+  void record_unknown_attribute(const clang::Diagnostic& info) {
+    const auto& sm = info.getSourceManager();
+    auto loc = sm.getExpansionLoc(info.getLocation());
+    bool invalid = false;
+    llvm::StringRef buffer = sm.getBufferData(sm.getFileID(loc), &invalid);
+    if (invalid) return;
+    unsigned offset = sm.getFileOffset(loc);
+    llvm::StringRef before = buffer.substr(0, offset).rtrim();
+    if (!before.consume_back("::")) return;
+    before = before.rtrim();
+    if (!before.consume_back("bg")) return;
+    if (!before.empty() && (std::isalnum(static_cast<unsigned char>(before.back())) || before.back() == '_'))
+      return;  // e.g. xbg::task
+    llvm::StringRef rest = buffer.substr(offset);
+    size_t length = 0;
+    while (length < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[length])) || rest[length] == '_'))
+      ++length;
+    auto presumed = sm.getPresumedLoc(loc);
+    // Point at "bg", where the attribute is spelled.
+    unsigned bg_column = presumed.getColumn() - static_cast<unsigned>(offset - before.size());
+    model_.unknown.push_back(
+        {{presumed.getFilename(), presumed.getLine(), bg_column}, rest.substr(0, length).str()});
+  }
+
+  Model& model_;
+  std::string errors_;
+  llvm::raw_string_ostream stream_;
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> options_ = new clang::DiagnosticOptions;
+  clang::TextDiagnosticPrinter printer_;
+  clang::LangOptions lang_;
+  bool last_was_error_ = false;
+};
+
+class CollectAction final : public clang::ASTFrontendAction {
+ public:
+  CollectAction(Model& model, std::string stub) : model_(model), stub_(std::move(stub)) {}
+
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
+                                                        llvm::StringRef) override {
+    // Tasks are declarations; bodies are never needed, and skipping them also
+    // keeps calls to tasks::... in bodies from being looked at while the
+    // generated header is only a stand-in.
+    compiler.getFrontendOpts().SkipFunctionBodies = true;
+    return make_collector(compiler, model_, stub_);
+  }
+
+ private:
+  Model& model_;
+  std::string stub_;
+};
+
+class CollectActionFactory final : public clang::tooling::FrontendActionFactory {
+ public:
+  CollectActionFactory(Model& model, std::string stub) : model_(model), stub_(std::move(stub)) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<CollectAction>(model_, stub_);
+  }
+
+ private:
+  Model& model_;
+  std::string stub_;
+};
+
+struct UnitResult {
+  Model model;
+  std::string errors;
+  unsigned error_count = 0;
+};
+
+UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const std::string& source,
+                     const ParseOptions& options) {
+  UnitResult result;
+  llvm::SmallString<256> stub(options.output_dir);
+  llvm::sys::path::append(stub, "bg_tasks.hpp");
+  llvm::sys::path::remove_dots(stub, true);
+
+  clang::tooling::ClangTool tool(database, {source});
+  tool.mapVirtualFile(stub, kStubHeader);
+  tool.appendArgumentsAdjuster([&](const clang::tooling::CommandLineArguments& args, llvm::StringRef) {
+    return adjust_command(args, options.resource_dir, options.output_dir);
+  });
+  DiagnosticCollector diagnostics(result.model);
+  tool.setDiagnosticConsumer(&diagnostics);
+  tool.setPrintErrorMessage(false);
+  CollectActionFactory factory(result.model, std::string(stub.str()));
+  int status = tool.run(&factory);
+  result.errors = diagnostics.take_errors();
+  result.error_count = diagnostics.getNumErrors();
+  if (status != 0 && result.error_count == 0) {
+    result.errors += "error: bg-gen could not run Clang on '" + source +
+                     "' (no compile command, or the file cannot be read)\n";
+    result.error_count = 1;
+  }
+  return result;
+}
+
+bool has_builtin_headers(llvm::StringRef dir) {
+  if (dir.empty()) return false;
+  llvm::SmallString<256> probe(dir);
+  llvm::sys::path::append(probe, "include", "stddef.h");
+  return llvm::sys::fs::exists(probe);
+}
+
+}  // namespace
+
+std::string find_resource_dir() {
+  // The headers belong to the Clang that bg-gen links, which Debian installs
+  // as <prefix>/lib/libclang-cpp.so.N with <prefix>/lib/clang/N beside it.
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&clang::tooling::runToolOnCode), &info) != 0 && info.dli_fname != nullptr) {
+    llvm::SmallString<256> real;
+    if (!llvm::sys::fs::real_path(info.dli_fname, real)) {
+      llvm::SmallString<256> dir(llvm::sys::path::parent_path(real));
+      llvm::sys::path::append(dir, "clang", std::to_string(CLANG_VERSION_MAJOR));
+      if (has_builtin_headers(dir)) return std::string(dir.str());
+    }
+  }
+  if (has_builtin_headers(BG_GEN_CLANG_RESOURCE_DIR)) return BG_GEN_CLANG_RESOURCE_DIR;
+  return {};
+}
+
+std::vector<std::string> adjust_command(const std::vector<std::string>& command, const std::string& resource_dir,
+                                        const std::string& output_dir) {
+  if (command.empty()) return command;
+  // Ask Clang's driver which arguments it does not know; a GCC-only flag in
+  // a build's flags must not stop bg-gen.
+  std::vector<const char*> argv;
+  for (size_t i = 1; i < command.size(); ++i) argv.push_back(command[i].c_str());
+  unsigned missing_index = 0;
+  unsigned missing_count = 0;
+  llvm::opt::InputArgList parsed = clang::driver::getDriverOptTable().ParseArgs(argv, missing_index, missing_count);
+  std::vector<bool> drop(command.size(), false);
+  for (const llvm::opt::Arg* arg : parsed) {
+    if (arg->getOption().getKind() == llvm::opt::Option::UnknownClass) drop[arg->getIndex() + 1] = true;
+  }
+
+  std::vector<std::string> out;
+  bool has_resource_dir = false;
+  bool has_std = false;
+  for (size_t i = 0; i < command.size(); ++i) {
+    if (drop[i]) continue;
+    llvm::StringRef a(command[i]);
+    if (a == "-w") continue;  // would hide the unknown-attribute warnings bg-gen reads
+    if (a.startswith("-resource-dir")) has_resource_dir = true;
+    if (a.startswith("-std=") || a.startswith("--std")) has_std = true;
+    out.push_back(command[i]);
+  }
+  // Options may follow the input file, so appending is enough.
+  if (!has_resource_dir && !resource_dir.empty()) out.push_back("-resource-dir=" + resource_dir);
+  if (!has_std) out.push_back("-std=c++20");  // bgtasks needs C++20; Clang 16 defaults to C++17
+  out.push_back("-DBG_GEN=1");
+  out.push_back("-Wno-error");
+  out.push_back("-Wno-unknown-warning-option");
+  out.push_back("-Wunknown-attributes");
+  out.push_back("-ferror-limit=0");
+  if (!output_dir.empty()) out.push_back("-idirafter" + output_dir);
+  return out;
+}
+
+ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, const ParseOptions& options) {
+  register_task_attribute();
+  std::vector<UnitResult> units(options.sources.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < units.size(); i = next++) units[i] = parse_one(database, options.sources[i], options);
+  };
+  unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(units.size())));
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+
+  // Merge in the order the sources were given, so that the result does not
+  // depend on which thread finished first.
+  ParseResult result;
+  for (auto& unit : units) {
+    merge(result.model, std::move(unit.model));
+    result.clang_errors += unit.errors;
+    result.error_count += unit.error_count;
+  }
+  normalize(result.model);
+  return result;
+}
+
+}  // namespace bg::gen

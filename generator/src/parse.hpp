@@ -1,0 +1,47 @@
+// parse: runs Clang over the translation units (in parallel) and collects
+// one merged model. Owns everything about invoking Clang: compile commands,
+// flag clean-up, builtin headers, the stand-in for the generated header and
+// Clang's own diagnostics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+
+namespace clang::tooling {
+class CompilationDatabase;
+}
+
+namespace bg::gen {
+
+struct ParseOptions {
+  std::vector<std::string> sources;  ///< absolute paths
+  /// Where the generated header will be: the file at output_dir/bg_tasks.hpp
+  /// is replaced, while parsing, by a stand-in that declares nothing.
+  std::string output_dir;
+  std::string resource_dir;  ///< Clang's builtin headers (see find_resource_dir)
+  unsigned jobs = 1;
+};
+
+struct ParseResult {
+  Model model;
+  /// Clang's errors, rendered as Clang renders them, in source order.
+  std::string clang_errors;
+  unsigned error_count = 0;
+};
+
+/// Parses every source with the commands `database` gives for it.
+ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, const ParseOptions& options);
+
+/// Finds the directory with Clang's builtin headers (stddef.h, ...) for the
+/// Clang libraries bg-gen runs with: next to the loaded libclang-cpp, then the
+/// directory known when bg-gen was built. Empty when neither has them.
+std::string find_resource_dir();
+
+/// Drops from a compile command the flags Clang does not know (GCC-only
+/// ones) and adds what bg-gen needs. Exposed for tests.
+std::vector<std::string> adjust_command(const std::vector<std::string>& command, const std::string& resource_dir,
+                                        const std::string& output_dir);
+
+}  // namespace bg::gen

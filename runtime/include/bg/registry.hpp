@@ -1,0 +1,122 @@
+// bg::registry(): the dispatch table bg-gen generates, listed and inspected
+// like Celery's task registry, and able to submit a task by name with
+// arguments given as JSON.
+//
+// The registry is defined by the generated bg_tasks.cpp; a program has one.
+// This header needs only nlohmann/json_fwd.hpp; the JSON parser itself is
+// compiled into the generated source and the runtime.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <bg/context.hpp>
+#include <bg/errors.hpp>
+
+namespace bg {
+
+class Lifespan;
+struct TaskInfo;
+
+namespace detail {
+class JsonArguments;
+/// Converts the arguments, then submits (to `life`, or the current lifespan
+/// when null). Converts everything before submitting, so a bad argument
+/// means nothing runs.
+using JsonInvoker = TaskId (*)(JsonArguments& arguments, Lifespan* life);
+}  // namespace detail
+
+/// One parameter as declared (the bg::Context parameter is not listed).
+struct ParamInfo {
+  std::string_view name;
+  std::string_view type;  ///< as declared, fully qualified: "const std::string &"
+};
+
+/// One task. Every string has static storage.
+struct TaskInfo {
+  std::string_view name;       ///< registry name: "send_notification"
+  std::string_view function;   ///< qualified: "app::send_notification"
+  std::string_view signature;  ///< "void app::send_notification(std::string email, std::string message)"
+  std::span<const ParamInfo> params;
+  std::string_view file;       ///< relative to the project root given to bg-gen
+  unsigned line = 0;
+  bool takes_context = false;  ///< the function takes bg::Context first
+  /// Every parameter type can be carried by JSON (bool, integers, floating
+  /// point, std::string, enums, and std::vector, std::optional,
+  /// std::map<std::string, T> of those), so submit_json can call it.
+  bool json_invocable = false;
+  detail::JsonInvoker invoke = nullptr;  ///< null when not json_invocable
+};
+
+/// Why a submission by name was refused. Nothing was submitted in any case.
+enum class DispatchReason {
+  unknown_task,         ///< no task has this name
+  not_invocable,        ///< the task's parameters cannot come from JSON
+  malformed_json,       ///< the JSON text does not parse
+  wrong_shape,          ///< arguments are neither an array nor an object
+  wrong_arity,          ///< an array with too few or too many elements
+  missing_argument,     ///< an object without a parameter's key
+  unknown_argument,     ///< an object with a key no parameter has
+  wrong_type,           ///< a value of the wrong JSON type
+  out_of_range,         ///< a number that does not fit the parameter's type
+  unknown_enumerator,   ///< a string that names no enumerator
+};
+
+/// Thrown by Registry::submit_json. what() names the task and, where there is
+/// one, the parameter (with a path into nested values: "tags[2]").
+class DispatchError : public Error {
+ public:
+  DispatchError(DispatchReason reason, std::string_view task, std::string parameter,
+                const std::string& detail);
+
+  [[nodiscard]] DispatchReason reason() const noexcept { return reason_; }
+  [[nodiscard]] const std::string& task() const noexcept { return task_; }
+  /// The parameter at fault, empty when the error is about the whole call.
+  [[nodiscard]] const std::string& parameter() const noexcept { return parameter_; }
+
+ private:
+  DispatchReason reason_;
+  std::string task_;
+  std::string parameter_;
+};
+
+/// The generated task table, sorted by name. Immutable; every member is
+/// thread-safe.
+class Registry {
+ public:
+  constexpr explicit Registry(std::span<const TaskInfo> tasks) noexcept : tasks_(tasks) {}
+
+  [[nodiscard]] auto begin() const noexcept { return tasks_.begin(); }
+  [[nodiscard]] auto end() const noexcept { return tasks_.end(); }
+  [[nodiscard]] std::size_t size() const noexcept { return tasks_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return tasks_.empty(); }
+
+  /// The task with this name, or nullptr.
+  [[nodiscard]] const TaskInfo* find(std::string_view name) const noexcept;
+
+  /// Submits task `name` to the current lifespan with `arguments`: a JSON
+  /// array (by position) or object (by parameter name). Returns the task id.
+  /// Throws DispatchError (nothing submitted), or what later() throws
+  /// (NoLifespan, QueueFull, ShuttingDown).
+  TaskId submit_json(std::string_view name, const nlohmann::json& arguments) const;
+  /// As above, on the given lifespan.
+  TaskId submit_json(std::string_view name, const nlohmann::json& arguments, Lifespan& life) const;
+  /// As above, with the arguments as JSON text (DispatchReason::malformed_json
+  /// when it does not parse).
+  TaskId submit_json_text(std::string_view name, std::string_view arguments) const;
+  TaskId submit_json_text(std::string_view name, std::string_view arguments, Lifespan& life) const;
+
+ private:
+  TaskId dispatch(std::string_view name, const nlohmann::json& arguments, Lifespan* life) const;
+
+  std::span<const TaskInfo> tasks_;
+};
+
+/// The program's tasks. Defined in the generated bg_tasks.cpp.
+const Registry& registry();
+
+}  // namespace bg
