@@ -8,4 +8,5 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/bgtasksConfigVersio
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/bgtasksConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/bgtasksConfigVersion.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/BgGenerateTasks.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/bgtasks)
