@@ -1,6 +1,7 @@
 # Runs the compiler on one snippet (-fsyntax-only) and checks the outcome.
 #   SOURCE     the snippet; its name starts with ok_ when it must compile
-#   EXPECTED   text the first error line must contain (fail cases)
+#   EXPECTED   text the first error line must contain (fail cases); several
+#              alternatives are separated by |
 #   INCLUDES   ;-list of include directories
 set(args -std=c++20 -fsyntax-only -Wall -Wextra -Werror)
 foreach(dir IN LISTS INCLUDES EXTRA_INCLUDES)
@@ -28,7 +29,14 @@ foreach(line IN LISTS lines)
     break()
   endif()
 endforeach()
-string(FIND "${first_error}" "${EXPECTED}" at)
+string(REPLACE "|" ";" alternatives "${EXPECTED}")
+set(at -1)
+foreach(alternative IN LISTS alternatives)
+  string(FIND "${first_error}" "${alternative}" found)
+  if(NOT found EQUAL -1)
+    set(at ${found})
+  endif()
+endforeach()
 if(at EQUAL -1)
   message(FATAL_ERROR "${name}: the first error line does not say\n  ${EXPECTED}\nit says\n  ${first_error}\nfull output:\n${err}")
 endif()
