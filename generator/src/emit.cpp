@@ -27,12 +27,30 @@ std::string cxx_text(const std::string& text) {
   return out;
 }
 
+/// Collapses runs of blank lines into one. Mustache sections that render
+/// nothing (no enums, a task without parameters) leave a blank line behind
+/// where their tags stood; this keeps the output tidy whatever the data.
+std::string collapse_blank_lines(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t newlines = 0;
+  for (char c : text) {
+    if (c == '\n') {
+      if (++newlines > 2) continue;
+    } else {
+      newlines = 0;
+    }
+    out += c;
+  }
+  return out;
+}
+
 std::string render(const char* name, const char* text, const data& view) {
   mustache tmpl{std::string(text)};
   if (!tmpl.is_valid()) throw std::runtime_error(std::string("bg-gen: template ") + name + ": " + tmpl.error_message());
   // The output is C++, not HTML.
   tmpl.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = tmpl.render(view);
+  std::string out = collapse_blank_lines(tmpl.render(view));
   if (!tmpl.is_valid()) throw std::runtime_error(std::string("bg-gen: template ") + name + ": " + tmpl.error_message());
   return out;
 }

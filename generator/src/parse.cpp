@@ -74,30 +74,28 @@ class DiagnosticCollector final : public clang::DiagnosticConsumer {
   }
 
  private:
-  /// Clang names the attribute without its namespace; the source text tells
-  /// whether it was written bg::name.
+  /// Clang names the attribute without its namespace and points at the
+  /// namespace ("bg" in bg::tsak); the source text tells which it was.
   void record_unknown_attribute(const clang::Diagnostic& info) {
     const auto& sm = info.getSourceManager();
     auto loc = sm.getExpansionLoc(info.getLocation());
     bool invalid = false;
     llvm::StringRef buffer = sm.getBufferData(sm.getFileID(loc), &invalid);
     if (invalid) return;
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     unsigned offset = sm.getFileOffset(loc);
-    llvm::StringRef before = buffer.substr(0, offset).rtrim();
-    if (!before.consume_back("::")) return;
-    before = before.rtrim();
-    if (!before.consume_back("bg")) return;
-    if (!before.empty() && (std::isalnum(static_cast<unsigned char>(before.back())) || before.back() == '_'))
-      return;  // e.g. xbg::task
+    if (offset > 0 && is_word(buffer[offset - 1])) return;  // inside a longer word
     llvm::StringRef rest = buffer.substr(offset);
+    if (!rest.consume_front("bg") || rest.empty() || is_word(rest.front())) return;
+    rest = rest.ltrim();
+    if (!rest.consume_front("::")) return;
+    rest = rest.ltrim();
     size_t length = 0;
-    while (length < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[length])) || rest[length] == '_'))
-      ++length;
+    while (length < rest.size() && is_word(rest[length])) ++length;
+    if (length == 0) return;
     auto presumed = sm.getPresumedLoc(loc);
-    // Point at "bg", where the attribute is spelled.
-    unsigned bg_column = presumed.getColumn() - static_cast<unsigned>(offset - before.size());
-    model_.unknown.push_back(
-        {{presumed.getFilename(), presumed.getLine(), bg_column}, rest.substr(0, length).str()});
+    model_.unknown.push_back({{presumed.getFilename(), presumed.getLine(), presumed.getColumn()},
+                              rest.substr(0, length).str()});
   }
 
   Model& model_;

@@ -1,0 +1,2 @@
+#include <bg/task.hpp>
+[[bg::task]] void retry(int attempts = 3);

@@ -1,0 +1,3 @@
+#include <bg/task.hpp>
+template <class T>
+[[bg::task]] void process(T value);

@@ -1,0 +1,3 @@
+#include <bg/task.hpp>
+[[bg::task]] int counter;
+struct [[bg::task]] Job {};

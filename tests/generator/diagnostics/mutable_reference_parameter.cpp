@@ -1,0 +1,3 @@
+#include <bg/task.hpp>
+#include <string>
+[[bg::task]] void fill(std::string& out);

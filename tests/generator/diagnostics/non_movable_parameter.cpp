@@ -1,0 +1,3 @@
+#include <bg/task.hpp>
+#include <mutex>
+[[bg::task]] void guard(std::mutex lock);

@@ -1,0 +1,4 @@
+#include <bg/task.hpp>
+struct Mailer {
+  [[bg::task]] void flush(int batch);
+};

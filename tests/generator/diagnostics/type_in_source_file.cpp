@@ -1,0 +1,5 @@
+#include <bg/task.hpp>
+struct LocalOrder {
+  int id;
+};
+[[bg::task]] void handle(LocalOrder order);

@@ -1,0 +1,9 @@
+// Golden input: a task defined in a source file only (the generated header
+// declares it), taking bg::Context first, at global scope.
+#include <bg/bg.hpp>
+#include <bg/task.hpp>
+
+[[bg::task]] void nightly_report(const bg::Context& context, unsigned days) {
+  (void)context;
+  (void)days;
+}
