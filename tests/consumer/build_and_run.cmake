@@ -1,14 +1,71 @@
-# Configures SOURCE into BINARY with ARGS, builds it, and runs ./consumer.
+# Copies the consumer project to BINARY/src, configures it with ARGS, builds
+# and runs it; then edits it the way a developer does and checks what the
+# build regenerates:
+#   a file without tasks, or a task's body  -> generated files untouched,
+#                                              generated source not recompiled
+#   a header that declares tasks            -> bg-gen reruns (found through
+#                                              its depfile) and the new task
+#                                              is in the generated header
+set(src ${BINARY}/src)
+set(build ${BINARY}/build)
 file(REMOVE_RECURSE ${BINARY})
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${BINARY} ${ARGS} RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring the consumer project failed")
+file(COPY ${SOURCE}/ DESTINATION ${src})
+
+function(run what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
+  endif()
+endfunction()
+
+run("configuring the consumer" ${CMAKE_COMMAND} -S ${src} -B ${build} ${ARGS})
+run("building the consumer" ${CMAKE_COMMAND} --build ${build} -j2)
+run("running the consumer" ${build}/consumer)
+
+set(generated ${build}/consumer_bg_tasks)
+file(GLOB_RECURSE object ${build}/CMakeFiles/*bg_tasks.cpp.o)
+if(NOT object OR NOT EXISTS ${generated}/bg_tasks.hpp)
+  message(FATAL_ERROR "no generated files or object under ${build}")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${BINARY} -j2 RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "building the consumer project failed")
+
+function(stamps out)
+  set(list "")
+  foreach(file ${generated}/bg_tasks.hpp ${generated}/bg_tasks.cpp ${generated}/bg_tasks.json ${object})
+    file(TIMESTAMP ${file} t "%s")
+    list(APPEND list "${t}")
+  endforeach()
+  set(${out} "${list}" PARENT_SCOPE)
+endfunction()
+
+# Timestamps have one-second resolution here: let a second pass before each
+# edit so that an unwanted rewrite cannot hide.
+stamps(before)
+foreach(edit IN ITEMS no_tasks body)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
+  if(edit STREQUAL no_tasks)
+    file(APPEND ${src}/no_tasks.cpp "int consumer_helper2() { return 2; }\n")
+  else()
+    file(READ ${src}/jobs.cpp text)
+    string(REPLACE "CONSUMER_GREETING \" \" + line" "CONSUMER_GREETING + std::string(\" \") + line" text "${text}")
+    file(WRITE ${src}/jobs.cpp "${text}")
+  endif()
+  run("rebuilding after the ${edit} edit" ${CMAKE_COMMAND} --build ${build} -j2)
+  stamps(after)
+  if(NOT before STREQUAL after)
+    message(FATAL_ERROR "editing ${edit} rewrote generated files or recompiled the generated source "
+                        "(timestamps ${before} -> ${after})")
+  endif()
+endforeach()
+run("running the consumer after edits" ${build}/consumer)
+
+execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
+file(READ ${src}/include/jobs.hpp text)
+string(REPLACE "}  // namespace consumer"
+       "[[bg::task]] inline void added_later(int n) { (void)n; }\n\n}  // namespace consumer" text "${text}")
+file(WRITE ${src}/include/jobs.hpp "${text}")
+run("rebuilding after adding a task to a header" ${CMAKE_COMMAND} --build ${build} -j2)
+file(READ ${generated}/bg_tasks.hpp header)
+if(NOT header MATCHES "added_later_t")
+  message(FATAL_ERROR "adding a task to jobs.hpp did not regenerate bg_tasks.hpp (the depfile is not used)")
 endif()
-execute_process(COMMAND ${BINARY}/consumer RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "the consumer program failed (exit ${rc})")
-endif()
+message(STATUS "consumer: built, ran, and rebuilt only what changed")

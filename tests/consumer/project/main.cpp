@@ -1,19 +1,34 @@
-// Uses the public API the way an application does; exits 0 only if the task
-// ran and the report is clean.
+// Uses the generated entry points and the registry the way an application
+// does; exits 0 only if every task ran with its arguments and the report is clean.
 #include <bg/bg.hpp>
-#include <bg/task.hpp>
 
-#include <atomic>
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
-[[bg::task]] void count(std::atomic<int>* counter) { ++*counter; }
+#include "bg_tasks.hpp"
+#include "jobs.hpp"
 
 int main() {
-  std::atomic<int> counter{0};
   bg::Lifespan life{{.workers = 2}};
-  life.add_named_task("count", count, &counter);
+  jobs::record.later("positional");
+  jobs::record.later({.line = "keyword"});
+  jobs::record_twice.later(7);
+  bg::registry().submit_json_text("record", R"(["by name"])");
   life.wait_idle();
   const bg::ShutdownReport& report = life.shutdown();
-  std::cout << report;
-  return counter == 1 && report.unfinished.empty() && report.stats.completed == 1 ? 0 : 1;
+  std::cout << report << '\n';
+
+  auto lines = consumer::journal();
+  std::sort(lines.begin(), lines.end());
+  const std::vector<std::string> expected = {"hello 7", "hello 7", "hello by name", "hello keyword",
+                                             "hello positional"};
+  bool listed = bg::registry().size() == 2 && bg::registry().find("record_twice") != nullptr;
+  if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 4) {
+    std::cerr << "consumer: unexpected result\n";
+    return 1;
+  }
+  std::cout << "consumer: ok\n";
+  return 0;
 }
