@@ -1,0 +1,81 @@
+// emit() from a hand-built model: the templates see only the model, so their
+// output can be checked without Clang.
+#include <gtest/gtest.h>
+
+#include "src/emit.hpp"
+
+namespace bg::gen {
+namespace {
+
+Model one_task_model() {
+  Task task;
+  task.usr = "c:@N@app@F@send#";
+  task.name = "send";
+  task.function = "app::send";
+  task.short_name = "send";
+  task.namespaces = {{"app", false}};
+  task.return_type = "void";
+  task.pos = {"/project/src/send.cpp", 12, 19};
+  task.attribute_pos = {"/project/src/send.cpp", 12, 3};
+  Param p;
+  p.name = "to";
+  p.declared_type = "const std::string &";
+  p.stored_type = "std::string";
+  p.passing = Passing::const_lvalue;
+  p.json.kind = JsonShape::Kind::string;
+  task.params.push_back(p);
+  task.includes = {"<string>"};
+  Model model;
+  model.tasks.push_back(task);
+  model.inputs = {"/project/src/send.cpp", "/project/out/bg_tasks.hpp"};
+  return model;
+}
+
+EmitOptions options() { return {.namespace_name = "jobs", .root = "/project", .output_dir = "/project/out"}; }
+
+TEST(Emit, HeaderDeclaresSourceOnlyTasksAndTheEntryPoint) {
+  auto files = emit(one_task_model(), options());
+  const std::string& header = files.at("bg_tasks.hpp");
+  EXPECT_NE(header.find("DO NOT EDIT"), std::string::npos);
+  EXPECT_NE(header.find("#include <string>\n"), std::string::npos);
+  EXPECT_NE(header.find("namespace app {\nvoid send(const std::string & to);\n}  // namespace app"),
+            std::string::npos)
+      << header;
+  EXPECT_NE(header.find("namespace jobs {"), std::string::npos);
+  EXPECT_NE(header.find("inline constexpr send_t send{};"), std::string::npos);
+  EXPECT_NE(header.find("\"jobs::send: argument 1 'to' must convert to std::string without narrowing"),
+            std::string::npos);
+  EXPECT_EQ(header.find("\n\n\n"), std::string::npos) << "runs of blank lines";
+}
+
+TEST(Emit, SourceHoldsTheRegistryWithRelativePaths) {
+  auto files = emit(one_task_model(), options());
+  const std::string& source = files.at("bg_tasks.cpp");
+  EXPECT_NE(source.find(".file = \"src/send.cpp\""), std::string::npos) << source;
+  EXPECT_NE(source.find(".json_invocable = true"), std::string::npos);
+  EXPECT_NE(source.find("static_cast<void (*)(const std::string &)>(&::app::send)"), std::string::npos);
+}
+
+TEST(Emit, ManifestAndDepfile) {
+  auto files = emit(one_task_model(), options());
+  EXPECT_NE(files.at("bg_tasks.json").find("\"entry_point\": \"jobs::send\""), std::string::npos);
+  const std::string& depfile = files.at("bg_tasks.d");
+  EXPECT_EQ(depfile.rfind("/project/out/bg_tasks.hpp:", 0), 0u) << depfile;
+  EXPECT_NE(depfile.find("/project/src/send.cpp"), std::string::npos);
+  EXPECT_EQ(depfile.find("/project/out/bg_tasks.hpp \\"), std::string::npos) << "lists its own output";
+}
+
+TEST(Emit, IsDeterministic) {
+  EXPECT_EQ(emit(one_task_model(), options()), emit(one_task_model(), options()));
+}
+
+TEST(Emit, TypesJsonCannotCarryMakeTheTaskNotInvocable) {
+  Model model = one_task_model();
+  model.tasks[0].params[0].json.kind = JsonShape::Kind::unsupported;
+  auto files = emit(model, options());
+  EXPECT_NE(files.at("bg_tasks.cpp").find(".invoke = nullptr"), std::string::npos);
+  EXPECT_EQ(files.at("bg_tasks.cpp").find("send_invoke("), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bg::gen

@@ -1,0 +1,67 @@
+// The parts of parse and output that need no source tree: compile-command
+// clean-up, the builtin headers, and writing only what changed.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "src/output.hpp"
+#include "src/parse.hpp"
+
+namespace bg::gen {
+namespace {
+
+TEST(AdjustCommand, DropsFlagsClangDoesNotKnowAndKeepsTheRest) {
+  std::vector<std::string> command = {"/usr/bin/g++", "-DX=1", "-fconcepts-diagnostics-depth=3", "-Iinc",
+                                      "-fanalyzer", "-O2", "-w", "-c", "a.cpp"};
+  auto out = adjust_command(command, "/res", "/out");
+  auto has = [&](const std::string& arg) { return std::find(out.begin(), out.end(), arg) != out.end(); };
+  EXPECT_TRUE(has("-DX=1"));
+  EXPECT_TRUE(has("-Iinc"));
+  EXPECT_TRUE(has("-O2"));
+  EXPECT_TRUE(has("a.cpp"));
+  EXPECT_FALSE(has("-fconcepts-diagnostics-depth=3"));
+  EXPECT_FALSE(has("-fanalyzer"));
+  EXPECT_FALSE(has("-w")) << "-w would hide unknown bg:: attributes";
+  EXPECT_TRUE(has("-resource-dir=/res"));
+  EXPECT_TRUE(has("-std=c++20"));
+  EXPECT_TRUE(has("-DBG_GEN=1"));
+}
+
+TEST(AdjustCommand, KeepsTheUsersStandardAndResourceDir) {
+  auto out = adjust_command({"clang++", "-std=c++23", "-resource-dir=/mine", "a.cpp"}, "/res", "");
+  EXPECT_EQ(std::count(out.begin(), out.end(), "-std=c++20"), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), "-resource-dir=/res"), 0);
+}
+
+TEST(ResourceDir, IsFoundNextToTheClangLibraries) {
+  std::string dir = find_resource_dir();
+  ASSERT_FALSE(dir.empty());
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir) / "include" / "stddef.h")) << dir;
+}
+
+TEST(WriteChanged, LeavesUnchangedFilesAlone) {
+  auto dir = std::filesystem::temp_directory_path() / ("bg_gen_write_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto first = write_changed(dir.string(), {{"a.txt", "one"}, {"b.txt", "two"}});
+  EXPECT_TRUE(first.at("a.txt"));
+  auto stamp = std::filesystem::last_write_time(dir / "a.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto second = write_changed(dir.string(), {{"a.txt", "one"}, {"b.txt", "changed"}});
+  EXPECT_FALSE(second.at("a.txt"));
+  EXPECT_TRUE(second.at("b.txt"));
+  EXPECT_EQ(std::filesystem::last_write_time(dir / "a.txt"), stamp);
+  std::ifstream in(dir / "b.txt");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "changed");
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.txt.tmp"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bg::gen
