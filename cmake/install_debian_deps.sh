@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build g++ clang-16 libclang-rt-16-dev   # compilers; clang's sanitizer runtimes
   libgtest-dev libgmock-dev                           # tests
   libbenchmark-dev libboost-dev libtbb-dev            # benchmarks and their peers
+  libclang-16-dev libclang-cpp16-dev llvm-16-dev      # bg-gen: Clang LibTooling (shared libraries)
+  libkainjow-mustache-dev nlohmann-json3-dev          # bg-gen's templates; manifest and dispatch by name
 )
 
 missing=()
