@@ -1,0 +1,34 @@
+# bg-gen with -p: compile commands from a compile_commands.json (as CMake
+# writes with CMAKE_EXPORT_COMPILE_COMMANDS) instead of flags after "--".
+# The output must equal the golden expectations of the same case.
+#   CASE, BG_GEN, WORK, INCLUDES as in run_golden.cmake
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}/out")
+string(REPLACE "|" ";" INCLUDES "${INCLUDES}")
+set(flags "-std=c++20 -I${CASE}/input -I${WORK}/out")
+foreach(dir IN LISTS INCLUDES)
+  string(APPEND flags " -I${dir}")
+endforeach()
+file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
+list(SORT sources)
+set(entries "")
+foreach(source IN LISTS sources)
+  if(entries)
+    string(APPEND entries ",\n")
+  endif()
+  string(APPEND entries "  {\"directory\": \"${WORK}\", \"file\": \"${source}\", "
+                        "\"command\": \"/usr/bin/g++ ${flags} -fconcepts-diagnostics-depth=2 -c ${source} -o x.o\"}")
+endforeach()
+file(WRITE "${WORK}/compile_commands.json" "[\n${entries}\n]\n")
+execute_process(COMMAND "${BG_GEN}" -p "${WORK}" -o "${WORK}/out" --root "${CASE}/input" ${sources}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "bg-gen -p failed (${rc}):\n${err}")
+endif()
+foreach(name IN ITEMS bg_tasks.hpp bg_tasks.cpp bg_tasks.json)
+  file(READ "${WORK}/out/${name}" got)
+  file(READ "${CASE}/expected/${name}" expected)
+  if(NOT got STREQUAL expected)
+    message(FATAL_ERROR "${name} from -p differs from ${CASE}/expected/${name}")
+  endif()
+endforeach()
