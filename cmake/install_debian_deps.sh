@@ -9,6 +9,7 @@ packages=(
   libbenchmark-dev libboost-dev libtbb-dev            # benchmarks and their peers
   libclang-16-dev libclang-cpp16-dev llvm-16-dev      # bg-gen: Clang LibTooling (shared libraries)
   libkainjow-mustache-dev nlohmann-json3-dev          # bg-gen's templates; manifest and dispatch by name
+  libcpp-httplib-dev curl                             # the HTTP service example and its end-to-end test
 )
 
 missing=()

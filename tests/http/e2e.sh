@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# End-to-end test of examples/http_service: real processes, real HTTP over
+# loopback, curl as the client.
+#   tests/http/e2e.sh HTTP_SERVICE_BINARY WORK_DIR
+# Checks, in order:
+#   1. POST /signup answers 202 well before the simulated email delay, and
+#      malformed or incomplete bodies get 400 with nothing submitted;
+#   2. GET /tasks lists the registry and the live stats;
+#   3. the admin endpoint: 403 when no token is configured, then 401 (no or
+#      wrong token), 404 (unknown task), 422 (bad argument, named), 200;
+#   4. SIGTERM with emails still in flight: exit 0, and every accepted signup
+#      is in the outbox exactly once or its task is named in the report;
+#   5. the same with a grace period shorter than the email delay, so that
+#      the report must name the stopped tasks.
+set -euo pipefail
+service="$1"
+work="$2"
+rm -rf "$work"
+mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok:   $*"; }
+
+# Starts the service with the given flags; sets pid, port, log.
+start() {
+  local name=$1; shift
+  log="$work/$name.log"
+  "$service" "$@" > "$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    if grep -q '^listening on http://127.0.0.1:' "$log"; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "service died:" >&2; cat "$log" >&2; exit 1; fi
+    sleep 0.05
+  done
+  port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$log")
+  [[ -n "$port" ]] || { echo "no 'listening on' line:" >&2; cat "$log" >&2; exit 1; }
+}
+
+# Sends SIGTERM and waits (at most 30 s) for exit; sets status.
+stop() {
+  kill -TERM "$pid"
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fail "service did not exit within 30 s of SIGTERM"; fi
+  set +e; wait "$pid"; status=$?; set -e
+}
+
+# request METHOD PATH [BODY] [CURL ARGS...] -> prints "STATUS SECONDS BODY"
+request() {
+  local method=$1 path=$2 body=${3:-}; shift 3 || shift $#
+  curl -s -o "$work/body" -w '%{http_code} %{time_total}' -X "$method" \
+       -H 'Content-Type: application/json' ${body:+--data "$body"} "$@" "http://127.0.0.1:$port$path"
+  printf ' %s' "$(tr -d '\n' < "$work/body")"
+}
+
+expect_status() {  # expected what response
+  local got=${3%% *}
+  if [[ "$got" == "$1" ]]; then pass "$2 -> $1"; else fail "$2: expected $1, got: $3"; fi
+}
+
+# --- 1-3: one service without an admin token ---------------------------------
+start plain --email-delay-ms 800 --grace-ms 5000 --outbox "$work/plain.outbox" --audit "$work/plain.audit"
+r=$(request POST /signup '{"email": "fast@example.com", "name": "Fast"}')
+expect_status 202 "POST /signup" "$r"
+seconds=$(echo "$r" | cut -d' ' -f2)
+if awk -v s="$seconds" 'BEGIN { exit !(s < 0.4) }'; then pass "202 after ${seconds}s, the email takes 0.8s"
+else fail "202 took ${seconds}s; it must not wait for the 0.8s email"; fi
+[[ ! -s "$work/plain.outbox" ]] && pass "the email is still in flight when the 202 arrives" \
+  || fail "the outbox was written before the response"
+
+expect_status 400 "malformed JSON" "$(request POST /signup '{"email": ')"
+expect_status 400 "missing name" "$(request POST /signup '{"email": "x@example.com"}')"
+r=$(request POST /signup '{"email": 5, "name": "x"}')
+expect_status 400 "email not a string" "$r"
+[[ "$r" == *"email"* ]] && pass "the 400 names the field" || fail "400 does not name the field: $r"
+
+r=$(request GET /tasks "")
+expect_status 200 "GET /tasks" "$r"
+for want in '"name":"send_welcome_email"' '"name":"record_audit"' '"stats":' '"submitted":2'; do
+  [[ "$r" == *"$want"* ]] && pass "GET /tasks has $want" || fail "GET /tasks lacks $want: $r"
+done
+
+r=$(request POST /tasks/record_audit '["x", "y"]' -H 'Authorization: Bearer anything')
+expect_status 403 "admin endpoint without BG_ADMIN_TOKEN" "$r"
+stop
+[[ $status -eq 0 ]] && pass "exit 0 after SIGTERM" || fail "exit status $status after SIGTERM"
+lines=$(grep -c . "$work/plain.outbox" || true)
+[[ "$lines" == 1 ]] && pass "the one accepted email was sent once" || fail "outbox has $lines lines, want 1"
+
+# --- 3: the admin endpoint with a token ---------------------------------------
+BG_ADMIN_TOKEN=s3cret start admin --email-delay-ms 10 --outbox "$work/admin.outbox" --audit "$work/admin.audit"
+expect_status 401 "admin without a token" "$(request POST /tasks/record_audit '["a", "b"]')"
+expect_status 401 "admin with a wrong token" \
+  "$(request POST /tasks/record_audit '["a", "b"]' -H 'Authorization: Bearer wrong')"
+auth=(-H 'Authorization: Bearer s3cret')
+expect_status 404 "admin, unknown task" "$(request POST /tasks/no_such_task '[]' "${auth[@]}")"
+r=$(request POST /tasks/send_welcome_email '{"email": "a@example.com", "name": 7}' "${auth[@]}")
+expect_status 422 "admin, wrong argument type" "$r"
+[[ "$r" == *'"parameter":"name"'* ]] && pass "the 422 names the parameter" || fail "422 without the parameter: $r"
+expect_status 422 "admin, wrong arity" "$(request POST /tasks/record_audit '["only one"]' "${auth[@]}")"
+r=$(request POST /tasks/send_welcome_email '{"email": "admin@example.com", "name": "Admin"}' "${auth[@]}")
+expect_status 200 "admin, valid call" "$r"
+stop
+[[ $status -eq 0 ]] || fail "admin service exit status $status"
+[[ "$(cat "$work/admin.outbox" 2>/dev/null)" == $'admin@example.com\tAdmin' ]] \
+  && pass "only the valid admin call ran" || fail "admin outbox: $(cat "$work/admin.outbox" 2>/dev/null)"
+[[ ! -s "$work/admin.audit" ]] && pass "refused admin calls ran nothing" || fail "audit log: $(cat "$work/admin.audit")"
+
+# --- 4 and 5: SIGTERM with emails in flight -----------------------------------
+# Accepted signups must each be in the outbox exactly once, or have their
+# email task named in the shutdown report.
+check_drain() {  # name count
+  local name=$1 count=$2 accepted=0 sent=0 reported=0
+  for i in $(seq "$count"); do
+    r=$(request POST /signup "{\"email\": \"user$i@example.com\", \"name\": \"User $i\"}")
+    [[ "${r%% *}" == 202 ]] || { fail "$name: signup $i got $r"; continue; }
+    id=$(echo "$r" | sed -n 's/.*"email_task":\([0-9]*\).*/\1/p')
+    echo "$i $id" >> "$work/$name.accepted"
+    accepted=$((accepted + 1))
+  done
+  stop
+  [[ $status -eq 0 ]] && pass "$name: exit 0 after SIGTERM" || fail "$name: exit status $status"
+  grep -q "shutdown report:" "$log" && pass "$name: report printed" || fail "$name: no report in the log"
+  while read -r i id; do
+    n=$(grep -c "^user$i@example.com	" "$work/$name.outbox" 2>/dev/null || true)
+    n=${n:-0}
+    if [[ "$n" == 1 ]]; then sent=$((sent + 1))
+    elif [[ "$n" == 0 ]] && grep -q "task 'send_welcome_email' (id $id)" "$log"; then reported=$((reported + 1))
+    else fail "$name: user$i (task $id) is in the outbox $n times and not in the report"; fi
+  done < "$work/$name.accepted"
+  pass "$name: $accepted accepted = $sent sent + $reported named in the report"
+  last_sent=$sent last_reported=$reported
+}
+
+start drain --workers 4 --email-delay-ms 300 --grace-ms 10000 --outbox "$work/drain.outbox" --audit "$work/drain.audit"
+check_drain drain 20
+[[ $last_sent == 20 ]] && pass "drain: a long grace period sends every email" || fail "drain: only $last_sent of 20 sent"
+
+start cut --workers 2 --email-delay-ms 3000 --grace-ms 200 --outbox "$work/cut.outbox" --audit "$work/cut.audit"
+check_drain cut 6
+[[ $last_reported -gt 0 ]] && pass "cut: the report names the $last_reported emails cut off" \
+  || fail "cut: a 200 ms grace with 3 s emails must leave some in the report"
+
+if ((failures)); then echo "$failures check(s) failed; logs in $work" >&2; exit 1; fi
+echo "all end-to-end checks passed"
