@@ -27,7 +27,7 @@
 namespace {
 
 constexpr int kClients = 8;
-constexpr int kRequestsPerClient = 250;
+constexpr int kRequestsPerClient = 500;
 
 struct Latencies {
   std::vector<double> micros;
@@ -48,6 +48,7 @@ Latencies run_load(bool with_tasks) {
   bg::Lifespan life{{.workers = 16, .shutdown_timeout = std::chrono::milliseconds(0),
                      .cancel_grace = std::chrono::milliseconds(200)}};
   httplib::Server server;
+  server.set_tcp_nodelay(true);  // as the service does: small replies, no delayed-ACK stalls
   service::install_routes(server, life, {.admin_token = std::nullopt, .submit_tasks = with_tasks});
   int port = server.bind_to_any_port("127.0.0.1");
   std::thread listener([&] { server.listen_after_bind(); });
@@ -59,6 +60,7 @@ Latencies run_load(bool with_tasks) {
     clients.emplace_back([&, c] {
       httplib::Client client("127.0.0.1", port);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
       for (int i = 0; i < kRequestsPerClient; ++i) {
         std::string body = R"({"email": "user)" + std::to_string(c * kRequestsPerClient + i) +
                            R"(@example.com", "name": "Load"})";

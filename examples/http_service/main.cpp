@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   if (const char* token = std::getenv("BG_ADMIN_TOKEN"); token != nullptr && *token != '\0') routes.admin_token = token;
   httplib::Server server;
   server.set_keep_alive_timeout(1);  // bounds how long an idle connection delays shutdown
+  server.set_tcp_nodelay(true);      // small JSON replies: do not wait for delayed ACKs
   service::install_routes(server, life, routes);
 
   int port = options->port == 0 ? server.bind_to_any_port("127.0.0.1") : options->port;
