@@ -8,7 +8,7 @@
 #   2. GET /tasks lists the registry and the live stats;
 #   3. the admin endpoint: 403 when no token is configured, then 401 (no or
 #      wrong token), 404 (unknown task), 422 (bad argument, named), 200;
-#   4. SIGTERM with emails still in flight: exit 0, and every accepted signup
+#   4. SIGTERM (SIGINT for the admin service) with emails still in flight: exit 0, and every accepted signup
 #      is in the outbox exactly once or its task is named in the report;
 #   5. the same with a grace period shorter than the email delay, so that
 #      the report must name the stopped tasks.
@@ -36,9 +36,10 @@ start() {
   [[ -n "$port" ]] || { echo "no 'listening on' line:" >&2; cat "$log" >&2; exit 1; }
 }
 
-# Sends SIGTERM and waits (at most 30 s) for exit; sets status.
+# Sends SIGTERM (or the signal given) and waits (at most 30 s) for exit;
+# sets status.
 stop() {
-  kill -TERM "$pid"
+  kill -"${1:-TERM}" "$pid"
   for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fail "service did not exit within 30 s of SIGTERM"; fi
   set +e; wait "$pid"; status=$?; set -e
@@ -99,8 +100,9 @@ expect_status 422 "admin, wrong argument type" "$r"
 expect_status 422 "admin, wrong arity" "$(request POST /tasks/record_audit '["only one"]' "${auth[@]}")"
 r=$(request POST /tasks/send_welcome_email '{"email": "admin@example.com", "name": "Admin"}' "${auth[@]}")
 expect_status 200 "admin, valid call" "$r"
-stop
-[[ $status -eq 0 ]] || fail "admin service exit status $status"
+stop INT
+[[ $status -eq 0 ]] && pass "exit 0 after SIGINT" || fail "admin service exit status $status after SIGINT"
+grep -q "received SIGINT" "$log" && pass "SIGINT shuts down like SIGTERM" || fail "no SIGINT line: $(cat "$log")"
 [[ "$(cat "$work/admin.outbox" 2>/dev/null)" == $'admin@example.com\tAdmin' ]] \
   && pass "only the valid admin call ran" || fail "admin outbox: $(cat "$work/admin.outbox" 2>/dev/null)"
 [[ ! -s "$work/admin.audit" ]] && pass "refused admin calls ran nothing" || fail "audit log: $(cat "$work/admin.audit")"
