@@ -51,7 +51,6 @@ class DiagnosticCollector final : public clang::DiagnosticConsumer {
   }
 
   void BeginSourceFile(const clang::LangOptions& lang, const clang::Preprocessor* pp) override {
-    lang_ = lang;
     printer_.BeginSourceFile(lang, pp);
   }
   void EndSourceFile() override { printer_.EndSourceFile(); }
@@ -103,7 +102,6 @@ class DiagnosticCollector final : public clang::DiagnosticConsumer {
   llvm::raw_string_ostream stream_;
   llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> options_ = new clang::DiagnosticOptions;
   clang::TextDiagnosticPrinter printer_;
-  clang::LangOptions lang_;
   bool last_was_error_ = false;
 };
 
