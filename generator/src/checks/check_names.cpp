@@ -34,7 +34,15 @@ bool is_identifier(const std::string& name) {
 
 void check_names(const Model& model, std::vector<Diagnostic>& out) {
   for (const auto& task : model.tasks) {
-    if (!task.explicit_name) continue;
+    if (!task.explicit_name) {
+      // Operators and conversion functions have no name to become tasks::NAME.
+      if (!is_identifier(task.name) && !task.is_nonstatic_member)
+        out.push_back({task.pos,
+                       "[[bg::task]] '" + task.function +
+                           "' has no plain name to call it by; annotate a named function that calls it",
+                       {}});
+      continue;
+    }
     if (!is_identifier(task.name)) {
       out.push_back({task.attribute_pos,
                      "[[bg::task(\"" + task.name + "\")]] on '" + task.function +
