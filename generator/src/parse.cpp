@@ -56,13 +56,14 @@ class DiagnosticCollector final : public clang::DiagnosticConsumer {
   void EndSourceFile() override { printer_.EndSourceFile(); }
 
   void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override {
+    // A note belongs to the diagnostic before it: kept with errors, dropped
+    // with everything else.
+    if (level != clang::DiagnosticsEngine::Note) last_was_error_ = level >= clang::DiagnosticsEngine::Error;
     if (info.getID() == clang::diag::warn_unknown_attribute_ignored && info.hasSourceManager()) {
       record_unknown_attribute(info);
       return;
     }
-    if (level < clang::DiagnosticsEngine::Error && level != clang::DiagnosticsEngine::Note) return;
-    if (level == clang::DiagnosticsEngine::Note && !last_was_error_) return;
-    last_was_error_ = level >= clang::DiagnosticsEngine::Error;
+    if (!last_was_error_) return;
     DiagnosticConsumer::HandleDiagnostic(level, info);
     printer_.HandleDiagnostic(level, info);
   }
