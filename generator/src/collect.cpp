@@ -182,12 +182,11 @@ class Collector final : public clang::ASTConsumer,
     } else if (canonical->isRealFloatingType()) {
       shape.kind = JsonShape::Kind::floating;
     } else if (const auto* spec = std_specialization(canonical, "basic_string")) {
+      // std::string only: plain char, signed or unsigned by platform.
       const auto& args = spec->getTemplateArgs();
       if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
-          args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S))
-        shape.kind = JsonShape::Kind::string;
-      if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
-          args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U))
+          (args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S) ||
+           args[0].getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U)))
         shape.kind = JsonShape::Kind::string;
     } else if (const auto* vec = std_specialization(canonical, "vector")) {
       shape.kind = JsonShape::Kind::array;
@@ -263,9 +262,6 @@ class Collector final : public clang::ASTConsumer,
                        function->getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate;
     task.internal_linkage = !function->isExternallyVisible();
     task.variadic = function->isVariadic();
-    if (function->getNameInfo().getName().getNameKind() != clang::DeclarationName::Identifier) {
-      task.is_nonstatic_member = task.is_nonstatic_member || method != nullptr;
-    }
 
     for (const clang::DeclContext* dc = function->getDeclContext(); dc != nullptr; dc = dc->getParent()) {
       if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc))

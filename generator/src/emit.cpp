@@ -1,5 +1,6 @@
 #include "emit.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -55,28 +56,33 @@ std::string render(const char* name, const char* text, const data& view) {
   return out;
 }
 
-std::string parameter_list(const Task& task, bool with_context, const char* name_suffix) {
+/// The task's parameters joined with ", ", each written by `piece`; when the
+/// task takes a bg::Context, `context` comes first (none if null).
+template <class Piece>
+std::string join_params(const Task& task, const char* context, Piece piece) {
   std::string out;
-  auto add = [&](const std::string& piece) { out += (out.empty() ? "" : ", ") + piece; };
-  if (with_context && task.takes_context) add("const bg::Context &");
-  for (const auto& p : task.params) add(p.declared_type + " " + p.name + name_suffix);
+  auto add = [&](const std::string& text) { out += (out.empty() ? "" : ", ") + text; };
+  if (context != nullptr && task.takes_context) add(context);
+  for (const auto& p : task.params) add(piece(p));
   return out;
 }
 
+std::string declared(const Param& p) { return p.declared_type + (p.named ? " " + p.name : ""); }
+
 std::string signature(const Task& task) {
-  std::string params;
-  auto add = [&](const std::string& piece) { params += (params.empty() ? "" : ", ") + piece; };
-  if (task.takes_context) add("const bg::Context &");
-  for (const auto& p : task.params) add(p.declared_type + (p.named ? " " + p.name : ""));
-  return task.return_type + " " + task.function + "(" + params + ")" + (task.is_noexcept ? " noexcept" : "");
+  return task.return_type + " " + task.function + "(" + join_params(task, "const bg::Context &", declared) + ")" +
+         (task.is_noexcept ? " noexcept" : "");
 }
 
 std::string function_pointer(const Task& task) {
-  std::string params;
-  auto add = [&](const std::string& piece) { params += (params.empty() ? "" : ", ") + piece; };
-  if (task.takes_context) add("const bg::Context &");
-  for (const auto& p : task.params) add(p.declared_type);
-  return task.return_type + " (*)(" + params + ")" + (task.is_noexcept ? " noexcept" : "");
+  return task.return_type + " (*)(" +
+         join_params(task, "const bg::Context &", [](const Param& p) { return p.declared_type; }) + ")" +
+         (task.is_noexcept ? " noexcept" : "");
+}
+
+/// JSON can carry every parameter, so the registry can submit it by name.
+bool json_invocable(const Task& task) {
+  return std::all_of(task.params.begin(), task.params.end(), [](const Param& p) { return p.json.carried(); });
 }
 
 void collect_enums(const JsonShape& shape, std::map<std::string, const JsonShape*>& out) {
@@ -140,26 +146,23 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       item.set("last", i + 1 == task.params.size());
       params.push_back(item);
     }
-    bool json_invocable = true;
-    for (const auto& p : task.params) json_invocable = json_invocable && p.json.carried();
-    if (json_invocable)
+    const bool invocable = json_invocable(task);
+    if (invocable)
       for (const auto& p : task.params) collect_enums(p.json, enums);
 
     std::string keyword_example = "{";
     for (size_t i = 0; i < task.params.size(); ++i)
       keyword_example += (i ? ", ." : ".") + task.params[i].name + " = ...";
     keyword_example += "}";
-    std::string parameter_list_text;
-    for (const auto& p : task.params)
-      parameter_list_text += (parameter_list_text.empty() ? "" : ", ") + p.stored_type + " " + p.name;
 
     data t;
     t.set("name", task.name);
     t.set("type", task.name + "_t");
     t.set("function_text", cxx_text(task.function));
     t.set("global_function", "::" + task.function);
-    t.set("signature", signature(task));
-    t.set("signature_text", cxx_text(signature(task)));
+    const std::string text = signature(task);
+    t.set("signature", text);
+    t.set("signature_text", cxx_text(text));
     t.set("file", file);
     t.set("file_text", cxx_text(file));
     t.set("line", std::to_string(task.pos.line));
@@ -167,12 +170,14 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("has_params", !task.params.empty());
     t.set("param_count", std::to_string(task.params.size()));
     t.set("one_param", task.params.size() == 1);
-    t.set("parameter_list_text", cxx_text(parameter_list_text));
+    t.set("parameter_list_text",
+          cxx_text(join_params(task, nullptr, [](const Param& p) { return p.stored_type + " " + p.name; })));
     t.set("keyword_example", keyword_example);
-    t.set("make_parameters", parameter_list(task, false, "_"));
+    t.set("make_parameters",
+          join_params(task, nullptr, [](const Param& p) { return p.declared_type + " " + p.name + "_"; }));
     t.set("function_pointer", function_pointer(task));
-    t.set("json_invocable", json_invocable);
-    t.set("json_invocable_text", json_invocable ? "true" : "false");
+    t.set("json_invocable", invocable);
+    t.set("json_invocable_text", invocable ? "true" : "false");
     t.set("takes_context_text", task.takes_context ? "true" : "false");
     tasks.push_back(t);
 
@@ -193,11 +198,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       d.set("namespaces_closing", closing);
       d.set("return_type", task.return_type);
       d.set("short_name", task.short_name);
-      std::string decl_params;
-      if (task.takes_context) decl_params = "const bg::Context & context";
-      for (const auto& p : task.params)
-        decl_params += (decl_params.empty() ? "" : ", ") + p.declared_type + (p.named ? " " + p.name : "");
-      d.set("parameters", decl_params);
+      d.set("parameters", join_params(task, "const bg::Context & context", declared));
       d.set("is_noexcept", task.is_noexcept);
       declarations.push_back(d);
     }
@@ -255,7 +256,6 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t["entry_point"] = ns + "::" + task.name;
     t["takes_context"] = task.takes_context;
     auto params = nlohmann::ordered_json::array();
-    bool json_invocable = true;
     for (const auto& p : task.params) {
       nlohmann::ordered_json pj;
       pj["name"] = p.name;
@@ -263,10 +263,9 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       pj["stored_type"] = p.stored_type;
       pj["json"] = shape_json(p.json);
       params.push_back(pj);
-      json_invocable = json_invocable && p.json.carried();
     }
     t["params"] = params;
-    t["json_invocable"] = json_invocable;
+    t["json_invocable"] = json_invocable(task);
     t["file"] = relative_to(task.pos.file, options.root);
     t["line"] = task.pos.line;
     manifest["tasks"].push_back(t);

@@ -17,6 +17,13 @@ std::string dispatch_message(std::string_view task, const std::string& parameter
   return message + ": " + detail;
 }
 
+nlohmann::json parse_arguments(std::string_view task, std::string_view text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded())
+    throw DispatchError(DispatchReason::malformed_json, task, {}, "the arguments are not valid JSON");
+  return parsed;
+}
+
 }  // namespace
 
 DispatchError::DispatchError(DispatchReason reason, std::string_view task, std::string parameter,
@@ -42,17 +49,11 @@ TaskId Registry::submit_json(std::string_view name, const nlohmann::json& argume
 }
 
 TaskId Registry::submit_json_text(std::string_view name, std::string_view arguments) const {
-  auto parsed = nlohmann::json::parse(arguments, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded())
-    throw DispatchError(DispatchReason::malformed_json, name, {}, "the arguments are not valid JSON");
-  return dispatch(name, parsed, nullptr);
+  return dispatch(name, parse_arguments(name, arguments), nullptr);
 }
 
 TaskId Registry::submit_json_text(std::string_view name, std::string_view arguments, Lifespan& life) const {
-  auto parsed = nlohmann::json::parse(arguments, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded())
-    throw DispatchError(DispatchReason::malformed_json, name, {}, "the arguments are not valid JSON");
-  return dispatch(name, parsed, &life);
+  return dispatch(name, parse_arguments(name, arguments), &life);
 }
 
 TaskId Registry::dispatch(std::string_view name, const nlohmann::json& arguments, Lifespan* life) const {

@@ -5,11 +5,9 @@
 # output directory untouched.
 get_filename_component(dir "${SOURCE}" DIRECTORY)
 get_filename_component(name "${SOURCE}" NAME_WE)
-set(flags -std=c++20)
-string(REPLACE "|" ";" INCLUDES "${INCLUDES}")
-foreach(include IN LISTS INCLUDES)
-  list(APPEND flags -I${include})
-endforeach()
+string(REPLACE "|" ";" include_flags "${INCLUDES}")
+list(TRANSFORM include_flags PREPEND -I)
+set(flags -std=c++20 ${include_flags})
 
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")

@@ -12,10 +12,9 @@ file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
 list(SORT sources)
 set(flags -std=c++20 -I${CASE}/input -Werror -fconcepts-diagnostics-depth=3 -fno-fat-lto-objects
           -Wno-maybe-uninitialized -fanalyzer -mno-direct-extern-access)
-string(REPLACE "|" ";" INCLUDES "${INCLUDES}")
-foreach(dir IN LISTS INCLUDES)
-  list(APPEND flags -I${dir})
-endforeach()
+string(REPLACE "|" ";" include_flags "${INCLUDES}")
+list(TRANSFORM include_flags PREPEND -I)
+list(APPEND flags ${include_flags})
 
 file(REMOVE_RECURSE "${WORK}")
 set(first "${WORK}/first")
