@@ -1,33 +1,73 @@
 // bg-gen: reads C++ sources, finds the [[bg::task]] functions and writes typed
-// entry points and the task registry for them. Only options and the order of
-// the phases live here; see src/ for parse, check and emit.
+// entry points and the task registry for them. Only options and the choice of
+// mode live here; see src/driver.hpp for the modes and src/ for the phases.
+//
+//   bg-gen [-o DIR] [-p BUILD_DIR] SOURCES... [-- FLAGS]     sources -> outputs
+//   bg-gen --scan=FRAGMENT [-p BUILD_DIR] SOURCE [-- FLAGS]  one source -> fragment
+//   bg-gen --merge [-o DIR] [--stamp=FILE] FRAGMENTS...      fragments -> outputs
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
-#include "src/check.hpp"
-#include "src/emit.hpp"
-#include "src/output.hpp"
-#include "src/parse.hpp"
+#include "src/database.hpp"
+#include "src/driver.hpp"
 #include "src/version.hpp"
 
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("bg-gen options");
 
-static cl::opt<std::string> output_dir("o", cl::desc("Directory for bg_tasks.{hpp,cpp,json,d} (default: .)"),
+static cl::opt<std::string> output_dir("o", cl::desc("Directory for the outputs (default: .)"),
                                        cl::value_desc("OUTPUT_DIR"), cl::init("."), cl::cat(category));
+static cl::opt<std::string> basename_opt("basename",
+                                         cl::desc("Outputs are NAME.hpp, .cpp, .json, .d (default: bg_tasks)"),
+                                         cl::value_desc("NAME"), cl::init("bg_tasks"), cl::cat(category));
 static cl::opt<std::string> namespace_name("namespace", cl::desc("Namespace of the task objects (default: tasks)"),
                                            cl::init("tasks"), cl::cat(category));
 static cl::opt<std::string> root_dir("root",
                                      cl::desc("Project root: files in the manifest and registry are relative to "
                                               "it (default: the current directory)"),
                                      cl::value_desc("DIR"), cl::cat(category));
+static cl::opt<std::string> export_macro("export-macro",
+                                         cl::desc("Macro that exports the generated functions from a shared "
+                                                  "library (default: default visibility)"),
+                                         cl::value_desc("MACRO"), cl::cat(category));
+static cl::opt<std::string> export_header("export-header",
+                                          cl::desc("Header that defines --export-macro, as #include spells it: "
+                                                   "\"mylib_export.h\" or <mylib/export.h>"),
+                                          cl::value_desc("HEADER"), cl::cat(category));
+static cl::list<std::string> stubs("stub",
+                                   cl::desc("Another generated header to read as empty while parsing (repeatable); "
+                                            "OUTPUT_DIR/NAME.hpp always is"),
+                                   cl::value_desc("PATH"), cl::cat(category));
+static cl::opt<std::string> scan_fragment("scan",
+                                          cl::desc("Per-source step: parse the one SOURCE and write its model "
+                                                   "fragment to FILE and its dependencies to FILE.d"),
+                                          cl::value_desc("FILE"), cl::cat(category));
+static cl::opt<bool> merge_mode("merge",
+                                cl::desc("Merge step: the arguments are fragments written by --scan; check them "
+                                         "and write the outputs"),
+                                cl::cat(category));
+static cl::opt<std::string> target_name("target",
+                                        cl::desc("With --merge: the build target, named in the warning when it "
+                                                 "declares no task"),
+                                        cl::value_desc("NAME"), cl::cat(category));
+static cl::opt<std::string> stamp("stamp", cl::desc("With --merge: touch FILE after every successful merge"),
+                                  cl::value_desc("FILE"), cl::cat(category));
+static cl::opt<std::string> object_dir("object-dir",
+                                       cl::desc("A source without its own compile command borrows one whose "
+                                                "object goes to DIR (a unity build's target directory)"),
+                                       cl::value_desc("DIR"), cl::cat(category));
+static cl::opt<bool> no_prescan("no-prescan",
+                                cl::desc("Parse every source in full, even one in which no [[bg::]] attribute "
+                                         "survives preprocessing"),
+                                cl::cat(category));
 static cl::opt<unsigned> jobs("j", cl::desc("Translation units parsed in parallel (default: the number of cores)"),
                               cl::init(0), cl::cat(category));
 static cl::opt<std::string> resource_dir("resource-dir",
@@ -37,7 +77,9 @@ static cl::opt<std::string> resource_dir("resource-dir",
 static cl::opt<bool> verbose("v", cl::desc("Say which outputs were written and which were unchanged"),
                              cl::cat(category));
 static cl::extrahelp more_help(
-    "\nbg-gen [-o OUTPUT_DIR] [-p BUILD_DIR] SOURCES... [-- COMPILER FLAGS]\n\n"
+    "\nbg-gen [-o DIR] [-p BUILD_DIR] SOURCES... [-- COMPILER FLAGS]\n"
+    "bg-gen --scan=FRAGMENT [-p BUILD_DIR] SOURCE [-- COMPILER FLAGS]\n"
+    "bg-gen --merge [-o DIR] [--stamp=FILE] FRAGMENTS...\n\n"
     "Compile flags come from BUILD_DIR/compile_commands.json (-p) or follow '--'.\n"
     "Outputs are written only when their content changes. On any error in the\n"
     "annotated code bg-gen prints it, exits 1 and leaves every output alone.\n");
@@ -51,73 +93,72 @@ std::string absolute(const std::string& path) {
   return std::string(p.str());
 }
 
+bg::gen::DriverOptions driver_options() {
+  bg::gen::DriverOptions options;
+  options.emit.namespace_name = namespace_name;
+  options.emit.root = absolute(root_dir.empty() ? std::filesystem::current_path().string() : std::string(root_dir));
+  options.emit.output_dir = absolute(output_dir);
+  options.emit.basename = basename_opt;
+  options.emit.export_macro = export_macro;
+  options.emit.export_header = export_header;
+  options.verbose = verbose;
+  options.target = target_name;
+  options.parse.stubs.push_back(absolute(options.emit.output_dir + "/" + basename_opt + ".hpp"));
+  for (const auto& stub : stubs) options.parse.stubs.push_back(absolute(stub));
+  options.parse.jobs = jobs != 0 ? static_cast<unsigned>(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  options.parse.prescan = !no_prescan;
+  return options;
+}
+
+void print_version(llvm::raw_ostream& os) {
+  os << "bg-gen " << bg::gen::kBgGenVersion << " (bgtasks runtime revision " << bg::gen::kRuntimeRevision << ")\n";
+}
+
+/// --merge reads fragments, not sources: no compilation database, so the
+/// command line is parsed without CommonOptionsParser.
+int run_merge(int argc, const char** argv) {
+  static cl::list<std::string> fragments(cl::Positional, cl::desc("FRAGMENTS..."), cl::OneOrMore);
+  cl::HideUnrelatedOptions(category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "bg-gen --merge", &llvm::errs())) return 2;
+  return bg::gen::merge(std::vector<std::string>(fragments.begin(), fragments.end()), driver_options(),
+                        stamp.empty() ? std::string() : absolute(stamp));
+}
+
 }  // namespace
 
 int main(int argc, const char** argv) {
-  cl::SetVersionPrinter([](llvm::raw_ostream& os) {
-    os << "bg-gen " << bg::gen::kBgGenVersion << " (bgtasks runtime revision " << bg::gen::kRuntimeRevision
-       << ")\n";
-  });
+  cl::SetVersionPrinter(print_version);
+  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
+    if (std::strcmp(argv[i], "--merge") == 0 || std::strcmp(argv[i], "-merge") == 0) return run_merge(argc, argv);
+
   auto parser = clang::tooling::CommonOptionsParser::create(argc, argv, category, cl::OneOrMore);
   if (!parser) {
     llvm::errs() << "bg-gen: " << llvm::toString(parser.takeError()) << "\n";
     return 2;
   }
-
-  bg::gen::ParseOptions options;
-  options.output_dir = absolute(output_dir);
-  options.resource_dir = resource_dir.empty() ? bg::gen::find_resource_dir() : std::string(resource_dir);
-  if (options.resource_dir.empty()) {
+  auto options = driver_options();
+  options.parse.resource_dir = resource_dir.empty() ? bg::gen::find_resource_dir() : std::string(resource_dir);
+  if (options.parse.resource_dir.empty()) {
     llvm::errs() << "bg-gen: error: cannot find Clang's builtin headers (include/stddef.h) next to the Clang "
                     "libraries; pass --resource-dir=DIR (clang++ -print-resource-dir prints it)\n";
     return 2;
   }
-  options.jobs = jobs != 0 ? static_cast<unsigned>(jobs) : std::max(1u, std::thread::hardware_concurrency());
   for (const auto& source : parser->getSourcePathList()) {
     if (!llvm::sys::fs::exists(source)) {
       llvm::errs() << "bg-gen: error: no such source file '" << source << "'\n";
       return 2;
     }
-    options.sources.push_back(absolute(source));
+    options.parse.sources.push_back(absolute(source));
   }
+  bg::gen::TargetDatabase database(parser->getCompilations(), object_dir.empty() ? "" : absolute(object_dir));
 
-  auto parsed = bg::gen::parse_sources(parser->getCompilations(), options);
-  if (parsed.error_count > 0) {
-    llvm::errs() << parsed.clang_errors << "bg-gen: " << parsed.error_count
-                 << " error(s) while parsing; the outputs are left unchanged\n";
-    return 1;
-  }
-
-  // Paths in diagnostics as a compiler would print them: relative to where
-  // bg-gen runs, when inside it.
-  auto diagnostics = bg::gen::check(parsed.model);
-  if (!diagnostics.empty()) {
-    const std::string cwd = std::filesystem::current_path().string();
-    for (auto& d : diagnostics) {
-      d.pos.file = bg::gen::relative_to(d.pos.file, cwd);
-      for (auto& n : d.notes) n.pos.file = bg::gen::relative_to(n.pos.file, cwd);
+  if (!scan_fragment.empty()) {
+    if (options.parse.sources.size() != 1) {
+      llvm::errs() << "bg-gen: error: --scan takes exactly one source, got " << options.parse.sources.size()
+                   << "\n";
+      return 2;
     }
-    llvm::errs() << bg::gen::render(diagnostics) << diagnostics.size()
-                 << (diagnostics.size() == 1 ? " error" : " errors")
-                 << " generated; bg-gen left the outputs unchanged.\n";
-    return 1;
+    return bg::gen::scan(database, options, absolute(scan_fragment));
   }
-
-  bg::gen::EmitOptions emit_options;
-  emit_options.namespace_name = namespace_name;
-  emit_options.root = absolute(root_dir.empty() ? std::filesystem::current_path().string() : std::string(root_dir));
-  emit_options.output_dir = options.output_dir;
-  try {
-    auto files = bg::gen::emit(parsed.model, emit_options);
-    auto written = bg::gen::write_changed(options.output_dir, files);
-    if (verbose) {
-      for (const auto& [name, changed] : written)
-        llvm::outs() << (changed ? "wrote     " : "unchanged ") << options.output_dir << "/" << name << "\n";
-      llvm::outs() << parsed.model.tasks.size() << " task(s)\n";
-    }
-  } catch (const std::exception& e) {
-    llvm::errs() << e.what() << "\n";
-    return 2;
-  }
-  return 0;
+  return bg::gen::generate(database, options);
 }

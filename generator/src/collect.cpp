@@ -9,12 +9,15 @@
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Index/USRGeneration.h>
+#include <clang/Lex/Lexer.h>
 #include <clang/Lex/HeaderSearch.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Sema/Sema.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
+
+#include <algorithm>
 
 #include "attribute.hpp"
 
@@ -36,8 +39,8 @@ const clang::ClassTemplateSpecializationDecl* std_specialization(clang::QualType
 class Collector final : public clang::ASTConsumer,
                         public clang::RecursiveASTVisitor<Collector> {
  public:
-  Collector(clang::CompilerInstance& compiler, Model& out, std::string stub_header)
-      : compiler_(compiler), out_(out), stub_header_(std::move(stub_header)) {}
+  Collector(clang::CompilerInstance& compiler, Model& out, const std::vector<std::string>& stubs)
+      : compiler_(compiler), out_(out), stubs_(stubs) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override {
     context_ = &context;
@@ -45,7 +48,7 @@ class Collector final : public clang::ASTConsumer,
     policy_->SuppressTagKeyword = true;
     policy_->Bool = true;
     TraverseDecl(context.getTranslationUnitDecl());
-    record_inputs();
+    record_inputs(context.getSourceManager(), stubs_, out_);
   }
 
   bool VisitDecl(clang::Decl* decl) {
@@ -104,23 +107,100 @@ class Collector final : public clang::ASTConsumer,
     return is_system ? "<" + spelled + ">" : "\"" + spelled + "\"";
   }
 
-  void record_inputs() {
-    auto& sm = context_->getSourceManager();
-    auto& files = sm.getFileManager();
-    for (auto it = sm.fileinfo_begin(); it != sm.fileinfo_end(); ++it) {
-      llvm::SmallString<256> path(it->getFirst()->getName());
-      files.makeAbsolutePath(path);
-      llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
-      if (path.str() == stub_header_) continue;
-      if (!llvm::sys::fs::exists(path)) continue;  // virtual files
-      out_.inputs.insert(std::string(path.str()));
-    }
-  }
-
   // --- types ---------------------------------------------------------------
 
-  std::string spell(clang::QualType type) const {
-    return clang::TypeName::getFullyQualifiedName(type, *context_, *policy_, /*WithGlobalNsPrefix=*/false);
+  /// Fully qualifies every name in a type, also inside function types
+  /// (`std::function<void(app::Item)>`, `void (*)(app::Item)`), which
+  /// clang::TypeName leaves as written.
+  clang::QualType qualify(clang::QualType type) const {
+    if (type.isNull()) return type;
+    auto& ctx = *context_;
+    const clang::Qualifiers quals = type.getLocalQualifiers();
+    const clang::Type* t = type.getTypePtr();
+    auto with_quals = [&](clang::QualType q) { return ctx.getQualifiedType(q, quals); };
+    if (const auto* paren = llvm::dyn_cast<clang::ParenType>(t)) return with_quals(qualify(paren->getInnerType()));
+    if (const auto* ptr = llvm::dyn_cast<clang::PointerType>(t))
+      return with_quals(ctx.getPointerType(qualify(ptr->getPointeeType())));
+    if (const auto* ref = llvm::dyn_cast<clang::LValueReferenceType>(t))
+      return with_quals(ctx.getLValueReferenceType(qualify(ref->getPointeeTypeAsWritten())));
+    if (const auto* ref = llvm::dyn_cast<clang::RValueReferenceType>(t))
+      return with_quals(ctx.getRValueReferenceType(qualify(ref->getPointeeTypeAsWritten())));
+    if (const auto* mp = llvm::dyn_cast<clang::MemberPointerType>(t))
+      return with_quals(ctx.getMemberPointerType(qualify(mp->getPointeeType()), mp->getClass()));
+    if (const auto* array = llvm::dyn_cast<clang::ConstantArrayType>(t))
+      return with_quals(ctx.getConstantArrayType(qualify(array->getElementType()), array->getSize(), nullptr,
+                                                 array->getSizeModifier(), array->getIndexTypeCVRQualifiers()));
+    if (const auto* array = llvm::dyn_cast<clang::IncompleteArrayType>(t))
+      return with_quals(ctx.getIncompleteArrayType(qualify(array->getElementType()), array->getSizeModifier(),
+                                                   array->getIndexTypeCVRQualifiers()));
+    if (const auto* fn = llvm::dyn_cast<clang::FunctionProtoType>(t)) {
+      llvm::SmallVector<clang::QualType, 4> params;
+      for (clang::QualType p : fn->getParamTypes()) params.push_back(qualify(p));
+      return with_quals(ctx.getFunctionType(qualify(fn->getReturnType()), params, fn->getExtProtoInfo()));
+    }
+    // Names and templates: clang::TypeName qualifies the name and the
+    // template arguments; function types among the arguments are ours.
+    clang::QualType named = clang::TypeName::getFullyQualifiedType(clang::QualType(t, 0), ctx, false);
+    if (const auto* elaborated = llvm::dyn_cast<clang::ElaboratedType>(named.getTypePtr())) {
+      if (const auto* tst = llvm::dyn_cast<clang::TemplateSpecializationType>(elaborated->getNamedType().getTypePtr())) {
+        llvm::SmallVector<clang::TemplateArgument, 4> args;
+        for (const auto& arg : tst->template_arguments())
+          args.push_back(arg.getKind() == clang::TemplateArgument::Type ? clang::TemplateArgument(qualify(arg.getAsType()))
+                                                                         : arg);
+        clang::QualType rebuilt = ctx.getTemplateSpecializationType(tst->getTemplateName(), args,
+                                                                    tst->getCanonicalTypeInternal());
+        named = ctx.getElaboratedType(elaborated->getKeyword(), elaborated->getQualifier(), rebuilt);
+      }
+    }
+    return with_quals(named);
+  }
+
+  std::string spell(clang::QualType type) const { return qualify(type).getAsString(*policy_); }
+
+  /// The declaration of a parameter named kDeclaratorMark, so that emit can
+  /// put any name where C++ wants it (`void (*@)(int)`).
+  std::string declarator_pattern(clang::QualType type) const {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    qualify(type).print(os, *policy_, kDeclaratorMark);
+    return os.str();
+  }
+
+  /// The default argument as written (macros unexpanded), or empty.
+  std::string default_text(const clang::ParmVarDecl* param) const {
+    if (!param->hasDefaultArg() || param->hasUnparsedDefaultArg() || param->hasUninstantiatedDefaultArg()) return {};
+    const auto& sm = context_->getSourceManager();
+    auto range = clang::CharSourceRange::getTokenRange(param->getDefaultArgRange());
+    range = sm.getExpansionRange(range);
+    std::string text;
+    for (char c : clang::Lexer::getSourceText(range, sm, context_->getLangOpts())) {
+      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (space && (text.empty() || text.back() == ' ')) continue;  // one line, single spaces
+      text += space ? ' ' : c;
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text.empty() ? "{}" : text;
+  }
+
+  /// A std::expected-like result (has_value() and error()): an error it
+  /// holds is a failed run, not a value to drop.
+  ReturnKind return_kind(const clang::FunctionDecl* function) const {
+    clang::QualType type = function->getReturnType();
+    if (type->isVoidType()) return ReturnKind::none;
+    auto& sema = compiler_.getSema();
+    const auto* record = type.getCanonicalType()->getAsCXXRecordDecl();
+    if (record != nullptr && sema.isCompleteType(function->getLocation(), type.getCanonicalType())) {
+      record = record->getDefinition();
+      auto has_member = [&](const char* name) {
+        return record != nullptr && !record->lookup(&context_->Idents.get(name)).empty();
+      };
+      if (has_member("has_value") && has_member("error")) return ReturnKind::expected;
+    }
+    // [[nodiscard]] on the function, or on the class or enum it returns.
+    const auto* tag = type.getCanonicalType()->getAsTagDecl();
+    const bool nodiscard = function->hasAttr<clang::WarnUnusedResultAttr>() ||
+                           (tag != nullptr && tag->hasAttr<clang::WarnUnusedResultAttr>());
+    return nodiscard ? ReturnKind::nodiscard_value : ReturnKind::value;
   }
 
   /// Every named declaration a type refers to, for includes and for the
@@ -200,6 +280,8 @@ class Collector final : public clang::ASTConsumer,
         shape.kind = JsonShape::Kind::object;
         shape.element.push_back(classify(map->getTemplateArgs()[1].getAsType()));
       }
+    } else if (canonical->isRecordType()) {
+      shape.kind = JsonShape::Kind::custom;  // nlohmann's from_json decides, at compile time
     }
     return shape;
   }
@@ -286,6 +368,7 @@ class Collector final : public clang::ASTConsumer,
 
     if (!task.is_template && !task.is_nonstatic_member) {
       task.return_type = spell(function->getReturnType());
+      task.returns = return_kind(function);
       if (const auto* proto = function->getType()->getAs<clang::FunctionProtoType>())
         task.is_noexcept = proto->isNothrow();
       collect_params(function, task);
@@ -308,7 +391,8 @@ class Collector final : public clang::ASTConsumer,
       p.name = p.named ? param->getNameAsString() : "arg" + std::to_string(task.params.size() + 1);
       p.pos = position(param->getLocation().isValid() ? param->getLocation() : param->getBeginLoc());
       p.declared_type = spell(type);
-      if (param->hasDefaultArg()) task.has_default_arguments = true;
+      p.declared_pattern = declarator_pattern(type);
+      p.default_text = default_text(param);
 
       clang::QualType stored = type.getNonReferenceType().getUnqualifiedType();
       if (const auto* ref = type->getAs<clang::LValueReferenceType>()) {
@@ -336,7 +420,7 @@ class Collector final : public clang::ASTConsumer,
 
   clang::CompilerInstance& compiler_;
   Model& out_;
-  std::string stub_header_;
+  const std::vector<std::string>& stubs_;
   clang::ASTContext* context_ = nullptr;
   std::unique_ptr<clang::PrintingPolicy> policy_;
 };
@@ -344,8 +428,20 @@ class Collector final : public clang::ASTConsumer,
 }  // namespace
 
 std::unique_ptr<clang::ASTConsumer> make_collector(clang::CompilerInstance& compiler, Model& out,
-                                                   std::string stub_header) {
-  return std::make_unique<Collector>(compiler, out, std::move(stub_header));
+                                                   const std::vector<std::string>& stubs) {
+  return std::make_unique<Collector>(compiler, out, stubs);
+}
+
+void record_inputs(const clang::SourceManager& sources, const std::vector<std::string>& stubs, Model& out) {
+  auto& files = sources.getFileManager();
+  for (auto it = sources.fileinfo_begin(); it != sources.fileinfo_end(); ++it) {
+    llvm::SmallString<256> path(it->getFirst()->getName());
+    files.makeAbsolutePath(path);
+    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+    if (std::find(stubs.begin(), stubs.end(), path.str()) != stubs.end()) continue;
+    if (!llvm::sys::fs::exists(path)) continue;  // virtual files
+    out.inputs.insert(std::string(path.str()));
+  }
 }
 
 }  // namespace bg::gen

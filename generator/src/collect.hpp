@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <clang/AST/ASTConsumer.h>
 
@@ -11,14 +12,19 @@
 
 namespace clang {
 class CompilerInstance;
+class SourceManager;
 }
 
 namespace bg::gen {
 
 /// An AST consumer that adds, at the end of the translation unit, every
-/// [[bg::task]] it finds to `out`. `stub_header` is the path bg-gen mapped
-/// over the generated header while parsing; it is never an input.
+/// [[bg::task]] it finds to `out`. `stubs` are the paths bg-gen mapped over
+/// generated headers while parsing; they are never inputs.
 std::unique_ptr<clang::ASTConsumer> make_collector(clang::CompilerInstance& compiler, Model& out,
-                                                   std::string stub_header);
+                                                   const std::vector<std::string>& stubs);
+
+/// Adds every real file the source manager read (absolute, not a stub) to
+/// `out.inputs`: the translation unit's dependencies.
+void record_inputs(const clang::SourceManager& sources, const std::vector<std::string>& stubs, Model& out);
 
 }  // namespace bg::gen

@@ -46,10 +46,16 @@ std::string render(const std::vector<Diagnostic>& diagnostics) {
   SourceLines sources;
   std::string out;
   for (const auto& d : diagnostics) {
-    render_one(out, sources, d.pos, "error", d.message);
+    render_one(out, sources, d.pos, d.warning ? "warning" : "error", d.message);
     for (const auto& n : d.notes) render_one(out, sources, n.pos, "note", n.message);
   }
   return out;
+}
+
+size_t error_count(const std::vector<Diagnostic>& diagnostics) {
+  size_t n = 0;
+  for (const auto& d : diagnostics) n += d.warning ? 0 : 1;
+  return n;
 }
 
 }  // namespace bg::gen

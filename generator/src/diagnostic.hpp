@@ -19,7 +19,12 @@ struct Diagnostic {
   SourcePos pos;
   std::string message;
   std::vector<Note> notes;
+  /// A warning is printed but does not stop generation.
+  bool warning = false;
 };
+
+/// How many of the diagnostics are errors.
+size_t error_count(const std::vector<Diagnostic>& diagnostics);
 
 /// Renders diagnostics in order, each followed by its notes, reading the
 /// source lines from disk (a line that cannot be read is left out).

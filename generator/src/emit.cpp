@@ -67,11 +67,40 @@ std::string join_params(const Task& task, const char* context, Piece piece) {
   return out;
 }
 
-std::string declared(const Param& p) { return p.declared_type + (p.named ? " " + p.name : ""); }
+std::string declared(const Param& p) { return declare(p.declared_pattern, p.named ? p.name : ""); }
+
+std::string with_default(const Param& p) { return declared(p) + (p.has_default() ? " = " + p.default_text : ""); }
 
 std::string signature(const Task& task) {
-  return task.return_type + " " + task.function + "(" + join_params(task, "const bg::Context &", declared) + ")" +
-         (task.is_noexcept ? " noexcept" : "");
+  return task.return_type + " " + task.function + "(" + join_params(task, "const bg::Context &", with_default) +
+         ")" + (task.is_noexcept ? " noexcept" : "");
+}
+
+/// The parameters of a generated make() taking the first `count` arguments.
+std::string make_parameters(const Task& task, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i)
+    out += (i ? ", " : "") + declare(task.params[i].declared_pattern, task.params[i].name + "_");
+  return out;
+}
+
+/// The function in bg_tasks.cpp that evaluates a default argument, in the
+/// task function's namespace so that the default's names resolve as in a
+/// direct call.
+std::string default_helper(const Task& task, const Param& p) { return "bg_default_" + task.name + "_" + p.name; }
+
+std::string qualified_default_helper(const Task& task, const Param& p) {
+  std::string out = "::";
+  for (const auto& n : task.namespaces) out += n.name + "::";
+  return out + default_helper(task, p);
+}
+
+const char* returns_text(ReturnKind kind) {
+  switch (kind) {
+    case ReturnKind::none: return "none";
+    case ReturnKind::expected: return "error-checked";
+    default: return "discarded";
+  }
 }
 
 std::string function_pointer(const Task& task) {
@@ -80,9 +109,28 @@ std::string function_pointer(const Task& task) {
          (task.is_noexcept ? " noexcept" : "");
 }
 
-/// JSON can carry every parameter, so the registry can submit it by name.
+/// JSON can carry every parameter for certain, so the registry can submit it
+/// by name.
 bool json_invocable(const Task& task) {
   return std::all_of(task.params.begin(), task.params.end(), [](const Param& p) { return p.json.carried(); });
+}
+
+/// JSON may carry every parameter, depending on the user's from_json.
+bool maybe_json_invocable(const Task& task) {
+  return std::all_of(task.params.begin(), task.params.end(), [](const Param& p) { return p.json.maybe_carried(); });
+}
+
+/// The C++ constant expression that decides JSON invocability in the
+/// generated source: "true", "false", or a conjunction of json_decodable_v.
+std::string json_invocable_expression(const Task& task) {
+  if (json_invocable(task)) return "true";
+  if (!maybe_json_invocable(task)) return "false";
+  std::string out;
+  for (const auto& p : task.params) {
+    if (p.json.carried()) continue;
+    out += (out.empty() ? "" : " && ") + std::string("bg::detail::json_decodable_v<") + p.stored_type + ">";
+  }
+  return out;
 }
 
 void collect_enums(const JsonShape& shape, std::map<std::string, const JsonShape*>& out) {
@@ -92,13 +140,35 @@ void collect_enums(const JsonShape& shape, std::map<std::string, const JsonShape
 
 nlohmann::ordered_json shape_json(const JsonShape& shape) {
   static const char* const names[] = {"unsupported", "boolean", "integer", "floating", "string",
-                                      "enumeration", "array",   "optional", "object"};
+                                      "enumeration", "array",   "optional", "object",   "custom"};
   nlohmann::ordered_json j;
   j["kind"] = names[static_cast<int>(shape.kind)];
+  if (shape.kind == JsonShape::Kind::custom) j["type"] = shape.cxx_type;
   if (shape.kind == JsonShape::Kind::enumeration) j["enumerators"] = shape.enumerators;
   if (!shape.element.empty()) j["element"] = shape_json(shape.element.front());
   return j;
 }
+
+/// The task's enclosing namespaces, to open (`namespaces`) and close
+/// (`closing`, innermost first) around generated declarations.
+data namespace_list(const Task& task) {
+  list open;
+  list closing;
+  for (const auto& n : task.namespaces) {
+    data item;
+    item.set("name", n.name);
+    item.set("is_inline", n.is_inline);
+    open.push_back(item);
+    closing.insert(closing.begin(), item);
+  }
+  data out;
+  out.set("open", open);
+  out.set("closing", closing);
+  return out;
+}
+
+
+}  // namespace
 
 std::string depfile_escape(const std::string& path) {
   std::string out;
@@ -109,8 +179,6 @@ std::string depfile_escape(const std::string& path) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string relative_to(const std::string& path, const std::string& root) {
   if (root.empty()) return path;
@@ -125,6 +193,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   const std::string& ns = options.namespace_name;
 
   std::set<std::string> includes;
+  list include_list_first;
   std::map<std::string, const JsonShape*> enums;
   list tasks;
   list declarations;
@@ -132,7 +201,9 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     includes.insert(task.includes.begin(), task.includes.end());
     const std::string file = relative_to(task.pos.file, options.root);
 
+    const size_t required = task.required_params();
     list params;
+    list defaults;
     for (size_t i = 0; i < task.params.size(); ++i) {
       const auto& p = task.params[i];
       data item;
@@ -144,9 +215,39 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       item.set("index", std::to_string(i));
       item.set("number", std::to_string(i + 1));
       item.set("last", i + 1 == task.params.size());
+      item.set("has_default", p.has_default());
+      item.set("default_text", cxx_text(p.default_text));
+      item.set("default_raw", p.default_text);
+      item.set("default_helper", qualified_default_helper(task, p));
       params.push_back(item);
+      if (p.has_default()) {
+        data d;
+        d.set("helper", default_helper(task, p));
+        d.set("stored_type", p.stored_type);
+        d.set("default", p.default_text);
+        defaults.push_back(d);
+      }
     }
-    const bool invocable = json_invocable(task);
+    // make() for the full call, then for each shorter call a default allows.
+    list makes;
+    for (size_t count = task.params.size() + 1; count-- > required;) {
+      data m;
+      m.set("parameters", make_parameters(task, count));
+      makes.push_back(m);
+    }
+    list shorter;
+    for (size_t count = required; count < task.params.size(); ++count) {
+      data m;
+      m.set("parameters", make_parameters(task, count));
+      std::string forward;
+      for (size_t i = 0; i < task.params.size(); ++i) {
+        const auto& p = task.params[i];
+        forward += (i ? ", " : "") + (i < count ? "std::move(" + p.name + "_)" : qualified_default_helper(task, p) + "()");
+      }
+      m.set("forward", forward);
+      shorter.push_back(m);
+    }
+    const bool invocable = maybe_json_invocable(task);
     if (invocable)
       for (const auto& p : task.params) collect_enums(p.json, enums);
 
@@ -154,6 +255,12 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     for (size_t i = 0; i < task.params.size(); ++i)
       keyword_example += (i ? ", ." : ".") + task.params[i].name + " = ...";
     keyword_example += "}";
+
+    std::string stored_types;
+    for (const auto& p : task.params) stored_types += (stored_types.empty() ? "" : ", ") + p.stored_type;
+    const std::string count = required == task.params.size()
+                                  ? std::to_string(required)
+                                  : std::to_string(required) + " to " + std::to_string(task.params.size());
 
     data t;
     t.set("name", task.name);
@@ -168,34 +275,36 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("line", std::to_string(task.pos.line));
     t.set("params", params);
     t.set("has_params", !task.params.empty());
-    t.set("param_count", std::to_string(task.params.size()));
-    t.set("one_param", task.params.size() == 1);
-    t.set("parameter_list_text",
-          cxx_text(join_params(task, nullptr, [](const Param& p) { return p.stored_type + " " + p.name; })));
+    t.set("required_count", std::to_string(required));
+    t.set("count_text", count);
+    t.set("plural", task.params.size() != 1);
+    t.set("stored_types", stored_types);
+    t.set("parameter_list_text", cxx_text(join_params(task, nullptr, [](const Param& p) {
+            return p.stored_type + " " + p.name + (p.has_default() ? " = " + p.default_text : "");
+          })));
     t.set("keyword_example", keyword_example);
-    t.set("make_parameters",
-          join_params(task, nullptr, [](const Param& p) { return p.declared_type + " " + p.name + "_"; }));
+    t.set("has_defaults", required < task.params.size());
+    t.set("make_parameters", make_parameters(task, task.params.size()));
+    t.set("shorter_makes", shorter);
+    t.set("makes", makes);
+    t.set("arity_mismatch", required == task.params.size()
+                                ? "sizeof...(A) != " + std::to_string(required)
+                                : "sizeof...(A) < " + std::to_string(required) + " || sizeof...(A) > " +
+                                      std::to_string(task.params.size()));
+    t.set("defaults", defaults);
+    t.set("namespaces", namespace_list(task));
     t.set("function_pointer", function_pointer(task));
     t.set("json_invocable", invocable);
-    t.set("json_invocable_text", invocable ? "true" : "false");
+    t.set("json_invocable_expression", json_invocable_expression(task));
     t.set("takes_context_text", task.takes_context ? "true" : "false");
+    t.set("returns_text", returns_text(task.returns));
     tasks.push_back(t);
 
     if (!task.declared_in_header) {
       data d;
       d.set("function", task.function);
       d.set("file", file);
-      list open;
-      list closing;
-      for (const auto& n : task.namespaces) {
-        data item;
-        item.set("name", n.name);
-        item.set("is_inline", n.is_inline);
-        open.push_back(item);
-        closing.insert(closing.begin(), item);
-      }
-      d.set("namespaces", open);
-      d.set("namespaces_closing", closing);
+      d.set("namespaces", namespace_list(task));
       d.set("return_type", task.return_type);
       d.set("short_name", task.short_name);
       d.set("parameters", join_params(task, "const bg::Context & context", declared));
@@ -204,7 +313,13 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     }
   }
 
-  list include_list;
+  // The export macro's header comes first: the declarations below use it.
+  if (!options.export_header.empty()) {
+    data item;
+    item.set("spelling", options.export_header);
+    include_list_first.push_back(item);
+  }
+  list include_list = include_list_first;
   // System headers first, then the project's, each sorted: as a person would.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& spelling : includes) {
@@ -229,6 +344,11 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   }
 
   data view;
+  view.set("basename", options.basename);
+  view.set("export_macro", options.export_macro.empty() ? std::string("[[gnu::visibility(\"default\")]]")
+                                                        : options.export_macro);
+  view.set("has_export_header", !options.export_header.empty());
+  view.set("export_header", options.export_header);
   view.set("version", std::string(kBgGenVersion));
   view.set("revision", std::to_string(kRuntimeRevision));
   view.set("namespace", ns);
@@ -239,8 +359,9 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   view.set("enums", enum_list);
 
   std::map<std::string, std::string> files;
-  files["bg_tasks.hpp"] = render("bg_tasks.hpp", kHeaderTemplate, view);
-  files["bg_tasks.cpp"] = render("bg_tasks.cpp", kSourceTemplate, view);
+  const std::string& base = options.basename;
+  files[base + ".hpp"] = render("bg_tasks.hpp", kHeaderTemplate, view);
+  files[base + ".cpp"] = render("bg_tasks.cpp", kSourceTemplate, view);
 
   // The manifest is data, not code: nlohmann writes it, keys in a fixed order.
   nlohmann::ordered_json manifest;
@@ -255,35 +376,46 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t["signature"] = signature(task);
     t["entry_point"] = ns + "::" + task.name;
     t["takes_context"] = task.takes_context;
+    t["returns"] = returns_text(task.returns);
+    t["required_params"] = task.required_params();
     auto params = nlohmann::ordered_json::array();
     for (const auto& p : task.params) {
       nlohmann::ordered_json pj;
       pj["name"] = p.name;
       pj["type"] = p.declared_type;
       pj["stored_type"] = p.stored_type;
+      if (p.has_default()) pj["default"] = p.default_text;
       pj["json"] = shape_json(p.json);
       params.push_back(pj);
     }
     t["params"] = params;
-    t["json_invocable"] = json_invocable(task);
+    // "maybe": JSON carries the task if the user's types have from_json,
+    // which the generated source decides where it compiles.
+    if (json_invocable(task)) {
+      t["json_invocable"] = true;
+    } else if (maybe_json_invocable(task)) {
+      t["json_invocable"] = "if from_json";
+    } else {
+      t["json_invocable"] = false;
+    }
     t["file"] = relative_to(task.pos.file, options.root);
     t["line"] = task.pos.line;
     manifest["tasks"].push_back(t);
   }
-  files["bg_tasks.json"] = manifest.dump(2) + "\n";
+  files[base + ".json"] = manifest.dump(2) + "\n";
 
   // The depfile names the header as the target (CMake's DEPFILE wants the
   // first output) and every file read, except bg-gen's own outputs.
   std::filesystem::path out_dir(options.output_dir);
-  std::string depfile = depfile_escape((out_dir / "bg_tasks.hpp").lexically_normal().string()) + ":";
+  std::string depfile = depfile_escape((out_dir / (base + ".hpp")).lexically_normal().string()) + ":";
   for (const auto& input : model.inputs) {
     auto parent = std::filesystem::path(input).parent_path().lexically_normal();
     if (parent == out_dir.lexically_normal() &&
-        std::filesystem::path(input).filename().string().rfind("bg_tasks.", 0) == 0)
+        std::filesystem::path(input).filename().string().rfind(base + ".", 0) == 0)
       continue;
     depfile += " \\\n  " + depfile_escape(input);
   }
-  files["bg_tasks.d"] = depfile + "\n";
+  files[base + ".d"] = depfile + "\n";
   return files;
 }
 

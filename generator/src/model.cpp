@@ -5,6 +5,16 @@
 
 namespace bg::gen {
 
+std::string declare(const std::string& pattern, const std::string& name) {
+  auto at = pattern.find(kDeclaratorMark);
+  if (at == std::string::npos) return name.empty() ? pattern : pattern + " " + name;
+  std::string out = pattern;
+  out.replace(at, 1, name);
+  // `int @` with no name leaves a trailing space; `void (*)(int)` is right as is.
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 void merge(Model& into, Model other) {
   for (auto& task : other.tasks) {
     // The same function annotated once and seen by several translation units

@@ -38,16 +38,27 @@ enum class Dangling { none, string_view, span, raw_pointer };
 
 /// What a parameter's type looks like to the JSON dispatcher.
 struct JsonShape {
-  enum class Kind { unsupported, boolean, integer, floating, string, enumeration, array, optional, object };
+  /// `custom`: a class type of the user's; whether JSON can carry it (an
+  /// nlohmann from_json / adl_serializer) is decided when the generated
+  /// source compiles, where that serializer is visible.
+  enum class Kind { unsupported, boolean, integer, floating, string, enumeration, array, optional, object, custom };
   Kind kind = Kind::unsupported;
   std::string cxx_type;               ///< fully qualified spelling
   std::vector<JsonShape> element;     ///< one element for array, optional, object
   std::vector<std::string> enumerators;  ///< for enumerations, in declaration order
 
+  /// JSON can carry it for certain (no custom type inside).
   [[nodiscard]] bool carried() const {
-    if (kind == Kind::unsupported) return false;
+    if (kind == Kind::unsupported || kind == Kind::custom) return false;
     for (const auto& e : element)
       if (!e.carried()) return false;
+    return true;
+  }
+  /// JSON may carry it, depending on the custom types inside.
+  [[nodiscard]] bool maybe_carried() const {
+    if (kind == Kind::unsupported) return false;
+    for (const auto& e : element)
+      if (!e.maybe_carried()) return false;
     return true;
   }
 };
@@ -56,6 +67,9 @@ struct Param {
   std::string name;           ///< as declared; "argN" (1-based) when unnamed
   bool named = true;
   std::string declared_type;  ///< as written, fully qualified: `const std::string &`
+  /// The declaration with kDeclaratorMark where the name goes, so that
+  /// declarators print right: `void (*@)(int)`, `int (&@)[3]`.
+  std::string declared_pattern;
   std::string stored_type;    ///< what the task stores: `std::string`
   Passing passing = Passing::by_value;
   Dangling dangling = Dangling::none;
@@ -65,6 +79,24 @@ struct Param {
   /// A type the parameter names that is declared in a source file (not a
   /// header), so the generated header cannot reach it. Empty when none.
   std::string type_in_source_file;
+  /// The default argument's source text, empty when there is none.
+  std::string default_text;
+
+  [[nodiscard]] bool has_default() const { return !default_text.empty(); }
+};
+
+/// Stands for the parameter's name in Param::declared_pattern.
+inline constexpr const char* kDeclaratorMark = "@";
+
+/// `pattern` with the name put in (or the mark dropped when `name` is empty).
+std::string declare(const std::string& pattern, const std::string& name);
+
+/// What becomes of a task's return value.
+enum class ReturnKind {
+  none,             ///< void
+  value,            ///< discarded
+  nodiscard_value,  ///< discarded, though the type or function is [[nodiscard]]: bg-gen warns
+  expected,         ///< std::expected-like (has_value(), error()): an error is a failure
 };
 
 /// One annotated function (possibly seen in several translation units and
@@ -85,9 +117,17 @@ struct Task {
   };
   std::vector<Namespace> namespaces;  ///< enclosing namespaces, outermost first
   std::string return_type;     ///< fully qualified
+  ReturnKind returns = ReturnKind::none;
   bool is_noexcept = false;
   bool takes_context = false;  ///< first parameter is bg::Context (by value or const&)
   std::vector<Param> params;   ///< without the context parameter
+
+  /// Parameters that must be given: those before the first default.
+  [[nodiscard]] size_t required_params() const {
+    size_t n = 0;
+    while (n < params.size() && !params[n].has_default()) ++n;
+    return n;
+  }
 
   // Facts the checks turn into diagnostics.
   bool is_template = false;
@@ -96,7 +136,6 @@ struct Task {
   std::string enclosing_class;  ///< qualified class name for static members
   bool internal_linkage = false;
   bool variadic = false;
-  bool has_default_arguments = false;
   /// True when some declaration of the function is in a header: the generated
   /// header includes that header. Otherwise it declares the function itself.
   bool declared_in_header = false;

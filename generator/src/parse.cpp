@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
+#include <tuple>
 #include <thread>
 
 #include <clang/Basic/DiagnosticIDs.h>
@@ -108,7 +110,7 @@ class DiagnosticCollector final : public clang::DiagnosticConsumer {
 
 class CollectAction final : public clang::ASTFrontendAction {
  public:
-  CollectAction(Model& model, std::string stub) : model_(model), stub_(std::move(stub)) {}
+  CollectAction(Model& model, const std::vector<std::string>& stubs) : model_(model), stubs_(stubs) {}
 
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
@@ -116,48 +118,88 @@ class CollectAction final : public clang::ASTFrontendAction {
     // keeps calls to tasks::... in bodies from being looked at while the
     // generated header is only a stand-in.
     compiler.getFrontendOpts().SkipFunctionBodies = true;
-    return make_collector(compiler, model_, stub_);
+    return make_collector(compiler, model_, stubs_);
   }
 
  private:
   Model& model_;
-  std::string stub_;
+  const std::vector<std::string>& stubs_;
 };
 
-class CollectActionFactory final : public clang::tooling::FrontendActionFactory {
+/// Runs the preprocessor alone over a translation unit and tells whether a
+/// `[[bg::...]]` or `[[using bg: ...]]` attribute survives it (macros
+/// expanded, #if honoured). No attribute, no task: the source need not be
+/// parsed, and the files it read are its dependencies.
+class PrescanAction final : public clang::PreprocessorFrontendAction {
  public:
-  CollectActionFactory(Model& model, std::string stub) : model_(model), stub_(std::move(stub)) {}
-  std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<CollectAction>(model_, stub_);
+  PrescanAction(bool& found, Model& model, const std::vector<std::string>& stubs)
+      : found_(found), model_(model), stubs_(stubs) {}
+
+ protected:
+  void ExecuteAction() override {
+    auto& compiler = getCompilerInstance();
+    clang::Preprocessor& pp = compiler.getPreprocessor();
+    pp.EnterMainSourceFile();
+    clang::Token token;
+    clang::tok::TokenKind previous = clang::tok::unknown;
+    bool previous_is_bg = false;
+    bool in_attribute = false;
+    do {
+      pp.Lex(token);
+      const auto kind = token.getKind();
+      if (kind == clang::tok::l_square && previous == clang::tok::l_square) in_attribute = true;
+      if (kind == clang::tok::r_square && previous == clang::tok::r_square) in_attribute = false;
+      const bool is_bg = kind == clang::tok::identifier && token.getIdentifierInfo()->getName() == "bg";
+      if (in_attribute && ((kind == clang::tok::coloncolon && previous_is_bg) ||
+                           (is_bg && previous == clang::tok::kw_using))) {
+        found_ = true;
+        return;
+      }
+      previous = kind;
+      previous_is_bg = is_bg;
+    } while (token.isNot(clang::tok::eof));
+    record_inputs(compiler.getSourceManager(), stubs_, model_);
   }
 
  private:
+  bool& found_;
   Model& model_;
-  std::string stub_;
+  const std::vector<std::string>& stubs_;
+};
+
+template <class Action, class... Args>
+class ActionFactory final : public clang::tooling::FrontendActionFactory {
+ public:
+  explicit ActionFactory(Args&... args) : args_(args...) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::apply([](Args&... a) { return std::make_unique<Action>(a...); }, args_);
+  }
+
+ private:
+  std::tuple<Args&...> args_;
 };
 
 struct UnitResult {
   Model model;
   std::string errors;
   unsigned error_count = 0;
+  bool parsed = false;  ///< parsed in full, not only preprocessed
 };
 
-UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const std::string& source,
-                     const ParseOptions& options) {
-  UnitResult result;
-  llvm::SmallString<256> stub(options.output_dir);
-  llvm::sys::path::append(stub, "bg_tasks.hpp");
-  llvm::sys::path::remove_dots(stub, true);
-
+/// Runs one action over `source` with bg-gen's adjustments; Clang's errors
+/// go to `result`.
+template <class Action, class... Args>
+void run_clang(const clang::tooling::CompilationDatabase& database, const std::string& source,
+               const ParseOptions& options, UnitResult& result, Args&... args) {
   clang::tooling::ClangTool tool(database, {source});
-  tool.mapVirtualFile(stub, kStubHeader);
-  tool.appendArgumentsAdjuster([&](const clang::tooling::CommandLineArguments& args, llvm::StringRef) {
-    return adjust_command(args, options.resource_dir, options.output_dir);
+  for (const auto& stub : options.stubs) tool.mapVirtualFile(stub, kStubHeader);
+  tool.appendArgumentsAdjuster([&](const clang::tooling::CommandLineArguments& command, llvm::StringRef) {
+    return adjust_command(command, options.resource_dir, options.stubs);
   });
   DiagnosticCollector diagnostics(result.model);
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);
-  CollectActionFactory factory(result.model, std::string(stub.str()));
+  ActionFactory<Action, Args...> factory(args...);
   int status = tool.run(&factory);
   result.errors = diagnostics.take_errors();
   result.error_count = diagnostics.getNumErrors();
@@ -166,6 +208,21 @@ UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const 
                      "' (no compile command, or the file cannot be read)\n";
     result.error_count = 1;
   }
+}
+
+UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const std::string& source,
+                     const ParseOptions& options) {
+  if (options.prescan) {
+    UnitResult prescan;
+    bool found = false;
+    run_clang<PrescanAction>(database, source, options, prescan, found, prescan.model, options.stubs);
+    // No attribute and no error: nothing to parse. An error (a missing
+    // header, say) is reported by the full parse, as the compiler would.
+    if (!found && prescan.error_count == 0) return prescan;
+  }
+  UnitResult result;
+  result.parsed = true;
+  run_clang<CollectAction>(database, source, options, result, result.model, options.stubs);
   return result;
 }
 
@@ -174,6 +231,20 @@ bool has_builtin_headers(llvm::StringRef dir) {
   llvm::SmallString<256> probe(dir);
   llvm::sys::path::append(probe, "include", "stddef.h");
   return llvm::sys::fs::exists(probe);
+}
+
+/// A flag as Clang 16 spells it: GCC and CMake say -std=c++23 (and
+/// gnu++23), which Clang 16 knows as c++2b; newer standards fall back to the
+/// newest Clang 16 has.
+std::string clang_spelling(const std::string& flag) {
+  llvm::StringRef f(flag);
+  if (!f.consume_front("-std=")) return flag;
+  for (llvm::StringRef dialect : {"c++", "gnu++"}) {
+    llvm::StringRef year = f;
+    if (year.consume_front(dialect) && (year == "23" || year == "26" || year == "2c"))
+      return "-std=" + dialect.str() + "2b";
+  }
+  return flag;
 }
 
 }  // namespace
@@ -195,7 +266,7 @@ std::string find_resource_dir() {
 }
 
 std::vector<std::string> adjust_command(const std::vector<std::string>& command, const std::string& resource_dir,
-                                        const std::string& output_dir) {
+                                        const std::vector<std::string>& stubs) {
   if (command.empty()) return command;
   // Ask Clang's driver which arguments it does not know; a GCC-only flag in
   // a build's flags must not stop bg-gen.
@@ -218,7 +289,7 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
     if (a == "-w") continue;  // would hide the unknown-attribute warnings bg-gen reads
     if (a.startswith("-resource-dir")) has_resource_dir = true;
     if (a.startswith("-std=") || a.startswith("--std")) has_std = true;
-    out.push_back(command[i]);
+    out.push_back(clang_spelling(command[i]));
   }
   // Options may follow the input file, so appending is enough.
   if (!has_resource_dir && !resource_dir.empty()) out.push_back("-resource-dir=" + resource_dir);
@@ -228,7 +299,15 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
   out.push_back("-Wno-unknown-warning-option");
   out.push_back("-Wunknown-attributes");
   out.push_back("-ferror-limit=0");
-  if (!output_dir.empty()) out.push_back("-idirafter" + output_dir);
+  // Clang's own "N errors generated." would come before the errors, which
+  // bg-gen prints itself (with carets: its printer has its own options), so
+  // the first line a user reads is the first error.
+  out.push_back("-fno-caret-diagnostics");
+  // A generated header is found even where the include path lacks its
+  // directory (the build adds it to the target only for the compiler).
+  std::set<std::string> stub_dirs;
+  for (const auto& stub : stubs) stub_dirs.insert(std::string(llvm::sys::path::parent_path(stub)));
+  for (const auto& dir : stub_dirs) out.push_back("-idirafter" + dir);
   return out;
 }
 
@@ -252,6 +331,7 @@ ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, c
     merge(result.model, std::move(unit.model));
     result.clang_errors += unit.errors;
     result.error_count += unit.error_count;
+    result.parsed += unit.parsed ? 1 : 0;
   }
   normalize(result.model);
   return result;

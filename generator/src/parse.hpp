@@ -17,11 +17,15 @@ namespace bg::gen {
 
 struct ParseOptions {
   std::vector<std::string> sources;  ///< absolute paths
-  /// Where the generated header will be: the file at output_dir/bg_tasks.hpp
-  /// is replaced, while parsing, by a stand-in that declares nothing.
-  std::string output_dir;
+  /// Generated headers (this target's and other targets'), absolute: each is
+  /// replaced, while parsing, by a stand-in that declares nothing, so that a
+  /// source parses whether they exist yet, are stale or are current.
+  std::vector<std::string> stubs;
   std::string resource_dir;  ///< Clang's builtin headers (see find_resource_dir)
   unsigned jobs = 1;
+  /// Run the preprocessor alone first and parse only the sources in which a
+  /// `[[bg::...]]` attribute survives preprocessing (most sources have none).
+  bool prescan = true;
 };
 
 struct ParseResult {
@@ -29,6 +33,8 @@ struct ParseResult {
   /// Clang's errors, rendered as Clang renders them, in source order.
   std::string clang_errors;
   unsigned error_count = 0;
+  /// Sources parsed in full (the others were ruled out by the prescan).
+  unsigned parsed = 0;
 };
 
 /// Parses every source with the commands `database` gives for it.
@@ -40,8 +46,9 @@ ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, c
 std::string find_resource_dir();
 
 /// Drops from a compile command the flags Clang does not know (GCC-only
-/// ones) and adds what bg-gen needs. Exposed for tests.
+/// ones), respells standards Clang 16 names otherwise (c++23 is c++2b), and
+/// adds what bg-gen needs. Exposed for tests.
 std::vector<std::string> adjust_command(const std::vector<std::string>& command, const std::string& resource_dir,
-                                        const std::string& output_dir);
+                                        const std::vector<std::string>& stubs);
 
 }  // namespace bg::gen

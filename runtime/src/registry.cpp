@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <atomic>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +26,55 @@ nlohmann::json parse_arguments(std::string_view task, std::string_view text) {
   return parsed;
 }
 
+constinit std::atomic<detail::RegistryTable*> registered_tables{nullptr};
+
+std::string place(const TaskInfo& task, std::string_view origin) {
+  return std::string(task.file) + ":" + std::to_string(task.line) + " (" + std::string(origin) + ")";
+}
+
+std::vector<TaskInfo> merge_tables() {
+  struct Entry {
+    TaskInfo info;
+    std::string_view origin;
+  };
+  std::vector<Entry> entries;
+  for (auto* table = registered_tables.load(std::memory_order_acquire); table != nullptr; table = table->next)
+    for (const auto& task : table->tasks) entries.push_back({task, table->origin});
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.info.name < b.info.name; });
+  std::vector<TaskInfo> merged;
+  merged.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0 && entries[i].info.name == entries[i - 1].info.name)
+      throw DuplicateTaskName("bg: two tasks are named '" + std::string(entries[i].info.name) + "': " +
+                              place(entries[i - 1].info, entries[i - 1].origin) + " and " +
+                              place(entries[i].info, entries[i].origin) +
+                              "; give one another name with [[bg::task(\"other_name\")]]");
+    merged.push_back(entries[i].info);
+  }
+  return merged;
+}
+
 }  // namespace
+
+namespace detail {
+
+void register_table(RegistryTable& table) noexcept {
+  RegistryTable* head = registered_tables.load(std::memory_order_relaxed);
+  do {
+    table.next = head;
+  } while (!registered_tables.compare_exchange_weak(head, &table, std::memory_order_release,
+                                                     std::memory_order_relaxed));
+}
+
+}  // namespace detail
+
+const Registry& registry() {
+  // Built on first use, after every table linked into the program has
+  // registered itself; a throw (duplicate names) leaves it to be built again.
+  static const std::vector<TaskInfo> merged = merge_tables();
+  static const Registry view{merged};
+  return view;
+}
 
 DispatchError::DispatchError(DispatchReason reason, std::string_view task, std::string parameter,
                              const std::string& detail)
@@ -96,14 +146,18 @@ std::string json_type_name(const nlohmann::json& value) {
 JsonArguments::JsonArguments(const TaskInfo& task, const nlohmann::json& arguments)
     : task_(task), arguments_(arguments) {
   const auto count = task.params.size();
+  const auto required = task.required_params;
   if (arguments.is_array()) {
-    if (arguments.size() != count)
+    if (arguments.size() < required || arguments.size() > count) {
+      std::string takes = required == count ? std::to_string(count)
+                                            : std::to_string(required) + " to " + std::to_string(count);
       throw_dispatch(DispatchReason::wrong_arity, task.name, {},
-                     "takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") + ", got " +
+                     "takes " + takes + " argument" + (count == 1 ? "" : "s") + ", got " +
                          std::to_string(arguments.size()));
+    }
     return;
   }
-  if (arguments.is_null() && count == 0) return;
+  if (arguments.is_null() && required == 0) return;
   if (!arguments.is_object())
     throw_dispatch(DispatchReason::wrong_shape, task.name, {},
                    "arguments must be a JSON array (by position) or object (by parameter name), got " +
@@ -114,10 +168,15 @@ JsonArguments::JsonArguments(const TaskInfo& task, const nlohmann::json& argumen
     if (!known) throw_dispatch(DispatchReason::unknown_argument, task.name, key, "the task has no such parameter");
   }
   for (const auto& param : task.params) {
-    if (!arguments.contains(param.name))
+    if (param.default_argument.empty() && !arguments.contains(param.name))
       throw_dispatch(DispatchReason::missing_argument, task.name, std::string(param.name),
-                     "missing (every parameter is required)");
+                     "missing (the parameter has no default argument)");
   }
+}
+
+bool JsonArguments::has(std::size_t index) const {
+  if (arguments_.is_array()) return index < arguments_.size();
+  return arguments_.is_object() && arguments_.contains(task_.params[index].name);
 }
 
 const nlohmann::json& JsonArguments::argument(std::size_t index) const {

@@ -39,7 +39,7 @@ TEST_F(Registry, DescribesATask) {
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->function, "testing_tasks::shout_message");
   EXPECT_EQ(info->signature,
-            "void testing_tasks::shout_message(const std::string & text, testing_tasks::Level level)");
+            "void testing_tasks::shout_message(const std::string &text, testing_tasks::Level level)");
   ASSERT_EQ(info->params.size(), 2u);
   EXPECT_EQ(info->params[0].name, "text");
   EXPECT_EQ(info->params[0].type, "const std::string &");

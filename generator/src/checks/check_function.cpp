@@ -24,9 +24,16 @@ bool check_function(const Task& task, std::vector<Diagnostic>& out) {
     return report("is a member of '" + task.enclosing_class +
                   "', which is defined in a source file, so the generated header cannot reach it; define the "
                   "class in a header");
-  if (task.has_default_arguments)
-    return report("has default arguments, which entry points cannot repeat; remove the defaults (every "
-                  "argument is then given at the call), or annotate a wrapper without those parameters");
+  if (!task.declared_in_header && task.required_params() < task.params.size())
+    return report("is declared in a source file only and has default arguments, which the generated header "
+                  "cannot repeat; declare the function in a header (with its defaults) and include it");
+  if (task.returns == ReturnKind::nodiscard_value)
+    out.push_back({task.pos,
+                   what + "returns '" + task.return_type +
+                       "', marked [[nodiscard]], and a task's return value is discarded; return void, or a "
+                       "std::expected-like type whose error bgtasks reports as a failure",
+                   {},
+                   /*warning=*/true});
   return true;
 }
 

@@ -34,6 +34,30 @@ class ShuttingDown : public Error {
   explicit ShuttingDown(std::string_view task_name);
 };
 
+/// An integer argument whose value does not fit the task's parameter type
+/// (`-1` for an unsigned parameter): thrown by the entry point at the call,
+/// before anything is submitted.
+class ArgumentOutOfRange : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A task returned an error in a std::expected-like result (has_value() is
+/// false). It counts as a failed run and reaches on_error as this exception;
+/// what() carries the error, when it can be printed.
+class TaskReturnedError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Two libraries linked into one program declare a task of the same name:
+/// thrown by bg::registry() with both places, so that neither is run by
+/// accident. Rename one with [[bg::task("other_name")]].
+class DuplicateTaskName : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A task that threw, as handed to Config::on_error.
 struct TaskError {
   TaskId id = 0;

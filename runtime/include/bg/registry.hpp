@@ -2,9 +2,11 @@
 // like Celery's task registry, and able to submit a task by name with
 // arguments given as JSON.
 //
-// The registry is defined by the generated bg_tasks.cpp; a program has one.
-// This header needs only nlohmann/json_fwd.hpp; the JSON parser itself is
-// compiled into the generated source and the runtime.
+// Every generated source (one per target that calls bg_generate_tasks)
+// registers its table at start-up; bg::registry() merges the tables of every
+// library linked into the program. This header needs only
+// nlohmann/json_fwd.hpp; the JSON parser itself is compiled into the
+// generated sources and the runtime.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +36,10 @@ using JsonInvoker = TaskId (*)(JsonArguments& arguments, Lifespan* life);
 struct ParamInfo {
   std::string_view name;
   std::string_view type;  ///< as declared, fully qualified: "const std::string &"
+  /// The default argument as written ("3", "Priority::normal"), empty when
+  /// the parameter has none. A defaulted argument may be left out of every
+  /// call form: positional (trailing), keyword and JSON.
+  std::string_view default_argument = {};
 };
 
 /// One task. Every string has static storage.
@@ -50,6 +56,11 @@ struct TaskInfo {
   /// std::map<std::string, T> of those), so submit_json can call it.
   bool json_invocable = false;
   detail::JsonInvoker invoke = nullptr;  ///< null when not json_invocable
+  /// Parameters a call must give: those before the first default argument.
+  std::size_t required_params = 0;
+  /// What happens to the function's return value: "none" (void), "discarded",
+  /// or "error-checked" (a std::expected-like result whose error fails the run).
+  std::string_view returns = "none";
 };
 
 /// Why a submission by name was refused. Nothing was submitted in any case.
@@ -58,8 +69,8 @@ enum class DispatchReason {
   not_invocable,        ///< the task's parameters cannot come from JSON
   malformed_json,       ///< the JSON text does not parse
   wrong_shape,          ///< arguments are neither an array nor an object
-  wrong_arity,          ///< an array with too few or too many elements
-  missing_argument,     ///< an object without a parameter's key
+  wrong_arity,          ///< an array with too few (below the defaults) or too many elements
+  missing_argument,     ///< an object without the key of a parameter that has no default
   unknown_argument,     ///< an object with a key no parameter has
   wrong_type,           ///< a value of the wrong JSON type
   out_of_range,         ///< a number that does not fit the parameter's type
@@ -84,7 +95,7 @@ class DispatchError : public Error {
   std::string parameter_;
 };
 
-/// The generated task table, sorted by name. Immutable; every member is
+/// The program's tasks, sorted by name. Immutable; every member is
 /// thread-safe.
 class Registry {
  public:
@@ -116,7 +127,24 @@ class Registry {
   std::span<const TaskInfo> tasks_;
 };
 
-/// The program's tasks. Defined in the generated bg_tasks.cpp.
+namespace detail {
+/// One generated source's tasks. Generated code defines one per target,
+/// constant-initialized, and links it in from a static initializer, so no
+/// table depends on another's initialization order.
+struct RegistryTable {
+  std::span<const TaskInfo> tasks;
+  std::string_view origin;  ///< the generated source's name, for messages
+  RegistryTable* next = nullptr;
+};
+/// Adds a table to the program's registry. Thread-safe; never throws.
+void register_table(RegistryTable& table) noexcept;
+}  // namespace detail
+
+/// Every task of every library linked into the program, merged from the
+/// tables their generated sources registered before main (a library loaded
+/// with dlopen after the first call is not seen). Thread-safe.
+/// Throws DuplicateTaskName, naming both places, when two libraries declare
+/// a task of the same name.
 const Registry& registry();
 
 }  // namespace bg

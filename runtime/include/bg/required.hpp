@@ -6,6 +6,7 @@
 // a parameter is left out, and refuse narrowing conversions as a call does.
 #pragma once
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -19,7 +20,7 @@ class Required {
   /// Accepts what the task's parameter would accept, without narrowing.
   template <class U>
     requires detail::arg_fits_v<T, U&&>
-  Required(U&& value) : value_(std::forward<U>(value)) {}  // NOLINT: implicit by design
+  Required(U&& value) : value_(detail::checked_arg<T>(std::forward<U>(value))) {}  // NOLINT: implicit by design
 
   /// Any other value: a readable error at the field instead of "no viable
   /// conversion" (the field's line is in the compiler's note).
@@ -31,11 +32,11 @@ class Required {
                   "conversion narrows; pass a value of the parameter's type");
   }
 
-  /// Omitted field: tasks have no default arguments.
+  /// Omitted field: the parameter has no default argument.
   Required() {
     static_assert(detail::always_false_v<T>,
-                  "bg: a keyword argument is missing; tasks have no default arguments, so "
-                  "give every parameter a value in the braces");
+                  "bg: a keyword argument is missing, and its parameter has no default; "
+                  "give it a value in the braces");
   }
 
   Required(const Required&) = default;
@@ -50,6 +51,38 @@ class Required {
 
  private:
   T value_;
+};
+
+/// A keyword argument whose parameter has a default: may be left out of the
+/// braces, and then the task gets the default argument, evaluated when the
+/// call is made as the function's own default would be at a direct call.
+template <class T>
+class Defaulted {
+ public:
+  Defaulted() = default;
+
+  template <class U>
+    requires detail::arg_fits_v<T, U&&>
+  Defaulted(U&& value) : value_(std::in_place, detail::checked_arg<T>(std::forward<U>(value))) {}  // NOLINT
+
+  template <class U>
+    requires(!detail::arg_fits_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Defaulted>)
+  Defaulted(U&&) {  // NOLINT
+    static_assert(detail::always_false_v<U>,
+                  "bg: a keyword argument does not convert to its parameter's type, or the "
+                  "conversion narrows; pass a value of the parameter's type");
+  }
+
+  [[nodiscard]] bool given() const noexcept { return value_.has_value(); }
+  /// The value given, or `fallback()` (the default argument) when left out.
+  template <class F>
+  [[nodiscard]] T take_or(F&& fallback) && {
+    if (value_) return std::move(*value_);
+    return std::forward<F>(fallback)();
+  }
+
+ private:
+  std::optional<T> value_;
 };
 
 }  // namespace bg

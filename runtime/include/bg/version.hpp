@@ -10,4 +10,5 @@
 
 // Bumped whenever the contract between generated code and the runtime changes
 // (detail::TaskName, detail::submit_to_current, Registry layout).
-#define BG_RUNTIME_REVISION 1
+// 2: registry tables registered per library; defaulted and value-checked arguments.
+#define BG_RUNTIME_REVISION 2

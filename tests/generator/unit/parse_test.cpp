@@ -19,7 +19,7 @@ namespace {
 TEST(AdjustCommand, DropsFlagsClangDoesNotKnowAndKeepsTheRest) {
   std::vector<std::string> command = {"/usr/bin/g++", "-DX=1", "-fconcepts-diagnostics-depth=3", "-Iinc",
                                       "-fanalyzer", "-O2", "-w", "-c", "a.cpp"};
-  auto out = adjust_command(command, "/res", "/out");
+  auto out = adjust_command(command, "/res", {"/out/bg_tasks.hpp"});
   auto has = [&](const std::string& arg) { return std::find(out.begin(), out.end(), arg) != out.end(); };
   EXPECT_TRUE(has("-DX=1"));
   EXPECT_TRUE(has("-Iinc"));
@@ -31,12 +31,25 @@ TEST(AdjustCommand, DropsFlagsClangDoesNotKnowAndKeepsTheRest) {
   EXPECT_TRUE(has("-resource-dir=/res"));
   EXPECT_TRUE(has("-std=c++20"));
   EXPECT_TRUE(has("-DBG_GEN=1"));
+  EXPECT_TRUE(has("-idirafter/out")) << "the stand-in header must be found";
 }
 
 TEST(AdjustCommand, KeepsTheUsersStandardAndResourceDir) {
-  auto out = adjust_command({"clang++", "-std=c++23", "-resource-dir=/mine", "a.cpp"}, "/res", "");
+  auto out = adjust_command({"clang++", "-std=gnu++20", "-resource-dir=/mine", "a.cpp"}, "/res", {});
   EXPECT_EQ(std::count(out.begin(), out.end(), "-std=c++20"), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), "-std=gnu++20"), 1) << "gnu++ keeps __linux__-style macros";
   EXPECT_EQ(std::count(out.begin(), out.end(), "-resource-dir=/res"), 0);
+}
+
+TEST(AdjustCommand, SpellsNewerStandardsAsClang16Does) {
+  for (auto [given, expected] : {std::pair{"-std=c++23", "-std=c++2b"}, std::pair{"-std=gnu++23", "-std=gnu++2b"},
+                                 std::pair{"-std=c++26", "-std=c++2b"}, std::pair{"-std=c++17", "-std=c++17"}}) {
+    auto out = adjust_command({"g++", given, "a.cpp"}, "/res", {});
+    EXPECT_EQ(std::count(out.begin(), out.end(), std::string(expected)), 1) << given;
+    if (std::string(given) != expected) {
+      EXPECT_EQ(std::count(out.begin(), out.end(), std::string(given)), 0) << given;
+    }
+  }
 }
 
 TEST(ResourceDir, IsFoundNextToTheClangLibraries) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <limits>
 #include <utility>
 
 #include <bg/background_tasks.hpp>
@@ -34,17 +35,95 @@ inline constexpr bool always_false_v = false;
 template <std::size_t I, class... A>
 using nth_t = std::tuple_element_t<I, std::tuple<A...>>;
 
+/// The parameter types of a task, in order (a generated task's `params`).
+template <class... T>
+struct ParamList {
+  static constexpr std::size_t size = sizeof...(T);
+};
+
+/// A name for arithmetic parameter types in messages.
+template <class T>
+constexpr std::string_view type_name() {
+  if constexpr (std::is_floating_point_v<T>) {
+    return sizeof(T) == sizeof(float) ? "float" : sizeof(T) == sizeof(double) ? "double" : "long double";
+  } else if constexpr (std::is_signed_v<T>) {
+    return sizeof(T) == 1 ? "a signed 8-bit integer" : sizeof(T) == 2 ? "a signed 16-bit integer"
+         : sizeof(T) == 4 ? "a signed 32-bit integer" : "a signed 64-bit integer";
+  } else {
+    return sizeof(T) == 1 ? "an unsigned 8-bit integer" : sizeof(T) == 2 ? "an unsigned 16-bit integer"
+         : sizeof(T) == 4 ? "an unsigned 32-bit integer" : "an unsigned 64-bit integer";
+  }
+}
+
 template <class T>
 struct NarrowingProbe {
   T value[1];
 };
 
+/// An integer argument for an integer or floating-point parameter: accepted
+/// at compile time whatever the two types (a literal such as `70000` for a
+/// `std::uint64_t` is an `int`), and checked by value at the call (see
+/// checked_arg). `bool` is neither source nor target: `later(1)` for a bool
+/// parameter is refused.
+template <class T, class A>
+inline constexpr bool integer_to_number_v =
+    std::is_integral_v<std::remove_cvref_t<A>> && !std::is_same_v<std::remove_cvref_t<A>, bool> &&
+    ((std::is_integral_v<T> && !std::is_same_v<T, bool>) || std::is_floating_point_v<T>);
+
 /// An argument of type A may initialize a parameter of type T: it converts
 /// implicitly, and not by a narrowing conversion (the rule of list
-/// initialization, so `double` to `int` is refused as a build error).
+/// initialization, so `double` to `int` is refused as a build error), except
+/// integer to number, which is checked by value when the call is made.
 template <class T, class A>
 inline constexpr bool arg_fits_v =
-    std::is_convertible_v<A, T> && requires { NarrowingProbe<T>{{std::declval<A>()}}; };
+    std::is_convertible_v<A, T> &&
+    (integer_to_number_v<T, A> || requires { NarrowingProbe<T>{{std::declval<A>()}}; });
+
+/// arg_fits_v for the I-th argument, true when the call passes fewer (the
+/// parameter then takes its default).
+template <class T, std::size_t I, class... A>
+consteval bool arg_fits_at() {
+  if constexpr (I < sizeof...(A)) {
+    return arg_fits_v<T, std::tuple_element_t<I, std::tuple<A...>>>;
+  } else {
+    return true;
+  }
+}
+
+[[noreturn]] void throw_out_of_range(std::string_view parameter_type, long long value);
+[[noreturn]] void throw_out_of_range(std::string_view parameter_type, unsigned long long value);
+
+/// The argument converted to the parameter type T. An integer converted to a
+/// type that cannot hold its value throws bg::ArgumentOutOfRange, so that
+/// `later(-1)` for an unsigned parameter never becomes 18446744073709551615.
+template <class T, class A>
+decltype(auto) checked_arg(A&& arg) {
+  using Source = std::remove_cvref_t<A>;
+  if constexpr (integer_to_number_v<T, A> && !std::is_same_v<Source, T>) {
+    bool fits = true;
+    if constexpr (std::is_integral_v<T>) {
+      using Limits = std::numeric_limits<T>;
+      if constexpr (std::is_signed_v<Source>) {
+        fits = arg < 0 ? std::is_signed_v<T> && static_cast<long long>(arg) >= static_cast<long long>(Limits::min())
+                       : static_cast<unsigned long long>(arg) <= static_cast<unsigned long long>(Limits::max());
+      } else {
+        fits = static_cast<unsigned long long>(arg) <= static_cast<unsigned long long>(Limits::max());
+      }
+    } else {
+      fits = static_cast<Source>(static_cast<T>(arg)) == arg;  // exactly representable
+    }
+    if (!fits) {
+      if constexpr (std::is_signed_v<Source>) {
+        throw_out_of_range(type_name<T>(), static_cast<long long>(arg));
+      } else {
+        throw_out_of_range(type_name<T>(), static_cast<unsigned long long>(arg));
+      }
+    }
+    return static_cast<T>(arg);
+  } else {
+    return std::forward<A>(arg);
+  }
+}
 
 /// True unless the pack is one argument struct of the entry point, which goes
 /// to the keyword overloads instead (so `later(std::move(args))` works, not
@@ -79,6 +158,20 @@ struct ErasedAccess {
 /// far as the lifespan they submit to is.
 template <class Entry>
 class EntryPoint {
+  /// Entry::make with each argument converted by checked_arg to its
+  /// parameter's type.
+  template <class... T, class... A>
+  static ErasedTask make_checked(ParamList<T...>*, A&&... args) {
+    using Types = std::tuple<T...>;
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return Entry::make(checked_arg<std::tuple_element_t<I, Types>>(std::forward<A>(args))...);
+    }(std::index_sequence_for<A...>{});
+  }
+  template <class... A>
+  static ErasedTask make(A&&... args) {
+    return make_checked(static_cast<typename Entry::params*>(nullptr), std::forward<A>(args)...);
+  }
+
  public:
   /// Submits to bg::Lifespan::current() and returns the task's id without
   /// waiting for it. Throws bg::NoLifespan, bg::QueueFull or bg::ShuttingDown.
@@ -86,7 +179,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   TaskId later(A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return submit_to_current(Entry::name.view(), Entry::make(std::forward<A>(args)...));
+      return submit_to_current(Entry::name.view(), make(std::forward<A>(args)...));
     } else {
       return 0;
     }
@@ -102,7 +195,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   TaskId later_on(Lifespan& life, A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return ErasedAccess::submit(life, Entry::name, Entry::make(std::forward<A>(args)...));
+      return ErasedAccess::submit(life, Entry::name, make(std::forward<A>(args)...));
     } else {
       return 0;
     }
@@ -118,7 +211,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   [[nodiscard]] std::optional<TaskId> try_later(A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return try_submit_to_current(Entry::name.view(), Entry::make(std::forward<A>(args)...));
+      return try_submit_to_current(Entry::name.view(), make(std::forward<A>(args)...));
     } else {
       return std::nullopt;
     }
@@ -133,7 +226,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   [[nodiscard]] std::optional<TaskId> try_later_on(Lifespan& life, A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return ErasedAccess::try_submit(life, Entry::name, Entry::make(std::forward<A>(args)...));
+      return ErasedAccess::try_submit(life, Entry::name, make(std::forward<A>(args)...));
     } else {
       return std::nullopt;
     }
@@ -149,7 +242,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   [[nodiscard]] Task bind(A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return ErasedAccess::bind(Entry::name, Entry::make(std::forward<A>(args)...));
+      return ErasedAccess::bind(Entry::name, make(std::forward<A>(args)...));
     } else {
       return Task{};
     }
@@ -164,7 +257,7 @@ class EntryPoint {
     requires positional_call<Entry, A...>
   BackgroundTasks& add_to(BackgroundTasks& batch, A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      ErasedAccess::add(batch, Entry::name, Entry::make(std::forward<A>(args)...));
+      ErasedAccess::add(batch, Entry::name, make(std::forward<A>(args)...));
     }
     return batch;
   }

@@ -11,7 +11,10 @@
 
 #include <cstddef>
 #include <new>
+#include <concepts>
+#include <functional>
 #include <stop_token>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -54,6 +57,44 @@ struct alignas(kInlineAlign) TaskStorage {
   std::byte bytes[kInlineSize];
 };
 
+/// A std::expected-like result: a returned error must not vanish.
+template <class R>
+concept expected_like = requires(R& r) {
+  { r.has_value() } -> std::convertible_to<bool>;
+  r.error();
+};
+
+[[noreturn]] void throw_returned_error(std::string message);
+
+/// Words for the error a task returned, for on_error.
+template <class E>
+std::string describe_returned_error(const E& error) {
+  if constexpr (std::is_convertible_v<const E&, std::string_view>) {
+    return std::string(std::string_view(error));
+  } else if constexpr (requires { { error.message() } -> std::convertible_to<std::string>; }) {
+    return std::string(error.message());  // std::error_code, std::error_condition
+  } else if constexpr (requires { { error.what() } -> std::convertible_to<std::string_view>; }) {
+    return std::string(error.what());
+  } else if constexpr (std::is_arithmetic_v<E> || std::is_enum_v<E>) {
+    return "error value " + std::to_string(static_cast<long long>(error));
+  } else {
+    return "an error value that cannot be printed";
+  }
+}
+
+/// Calls the task; a returned expected-like error becomes TaskReturnedError
+/// (a failed run, reported to on_error), and any other value is discarded.
+template <class F, class... A>
+void call_task(F&& f, A&&... args) {
+  using R = std::invoke_result_t<F, A...>;
+  if constexpr (expected_like<R>) {
+    auto result = std::invoke(std::forward<F>(f), std::forward<A>(args)...);
+    if (!result.has_value()) throw_returned_error("the task returned an error: " + describe_returned_error(result.error()));
+  } else {
+    (void)std::invoke(std::forward<F>(f), std::forward<A>(args)...);
+  }
+}
+
 template <class F, class... Args>
 class Closure {
  public:
@@ -65,10 +106,10 @@ class Closure {
     std::apply(
         [&](Args&... args) {
           if constexpr (wants_context_v<F, Args...>) {
-            std::invoke(std::move(f_), info.context(), std::move(args)...);
+            call_task(std::move(f_), info.context(), std::move(args)...);
           } else {
             (void)info;
-            std::invoke(std::move(f_), std::move(args)...);
+            call_task(std::move(f_), std::move(args)...);
           }
         },
         args_);

@@ -38,6 +38,47 @@ std::string json_type_name(const nlohmann::json& value);
 template <class T>
 struct FromJson;
 
+/// A class of the user's that nlohmann-json can read (a from_json found by
+/// argument-dependent lookup, or an adl_serializer specialization).
+template <class T>
+concept nlohmann_readable = requires(const nlohmann::json& j) { j.template get<T>(); };
+
+/// JSON can carry T: what FromJson converts, decided where the generated
+/// source compiles (a user's from_json is visible there).
+template <class T>
+struct JsonDecodable : std::bool_constant<nlohmann_readable<T>> {};
+template <class T>
+inline constexpr bool json_decodable_v = JsonDecodable<T>::value;
+template <class T>
+  requires(std::is_arithmetic_v<T> || std::is_enum_v<T>)
+struct JsonDecodable<T> : std::true_type {};
+template <>
+struct JsonDecodable<std::string> : std::true_type {};
+template <class T>
+struct JsonDecodable<std::vector<T>> : JsonDecodable<T> {};
+template <class T>
+struct JsonDecodable<std::optional<T>> : JsonDecodable<T> {};
+template <class T>
+struct JsonDecodable<std::map<std::string, T>> : JsonDecodable<T> {};
+
+/// A user's class, read through nlohmann-json's from_json; its errors become
+/// DispatchError for the parameter.
+template <class T>
+struct FromJson {
+  static T convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
+    if constexpr (nlohmann_readable<T>) {
+      try {
+        return v.get<T>();
+      } catch (const nlohmann::json::exception& e) {
+        throw_dispatch(DispatchReason::wrong_type, task, path, std::string("the value does not convert: ") + e.what());
+      }
+    } else {
+      // Not reached: the generated table marks such a task not invocable.
+      throw_dispatch(DispatchReason::wrong_type, task, path, "JSON cannot carry this parameter's type");
+    }
+  }
+};
+
 /// Converts `value` to T, or throws DispatchError for `path` of `task`.
 template <class T>
 T from_json(const nlohmann::json& value, std::string_view task, const std::string& path) {
@@ -161,12 +202,15 @@ struct FromJson<std::map<std::string, T>> {
 };
 
 /// The arguments of one submit_json call, matched to the task's parameters:
-/// an array by position (exact arity), an object by name (every parameter
-/// present, no other key). The constructor checks the shape; take<T>(i)
-/// converts one argument.
+/// an array by position (trailing defaulted parameters may be left out), an
+/// object by name (every parameter without a default present, no other
+/// key). The constructor checks the shape; has(i) says whether argument i
+/// was given, take<T>(i) converts it.
 class JsonArguments {
  public:
   JsonArguments(const TaskInfo& task, const nlohmann::json& arguments);
+
+  [[nodiscard]] bool has(std::size_t index) const;
 
   template <class T>
   T take(std::size_t index) const {

@@ -12,7 +12,10 @@
 //   NAME.bind(args...)             a bg::Task, not yet submitted
 //   add_task(batch, NAME, args...) add to a request-scoped bg::BackgroundTasks
 // Wrong arguments fail to compile with an error naming the task and the
-// parameter. bg::registry() (<bg/registry.hpp>) lists the tasks.
+// parameter; a parameter with a default argument may be left out. An integer
+// argument that does not fit its parameter's type throws
+// bg::ArgumentOutOfRange at the call. bg::registry() (<bg/registry.hpp>)
+// lists the tasks of every library in the program.
 #pragma once
 
 #include <bg/bg.hpp>
@@ -26,8 +29,8 @@
 #include <vector>
 #include "shop.hpp"
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 1
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 1, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 2
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 2, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 // nightly_report is defined in jobs.cpp only; declared here so that the entry
@@ -37,8 +40,8 @@ void nightly_report(const bg::Context & context, unsigned int days);
 
 namespace tasks {
 
-/// [[bg::task]] void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string && note)
-/// Declared at shop.hpp:32.
+/// [[bg::task]] void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string &&note)
+/// Declared in shop.hpp.
 class archive_t : public bg::detail::EntryPoint<archive_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -54,6 +57,9 @@ class archive_t : public bg::detail::EntryPoint<archive_t> {
  private:
   friend class bg::detail::EntryPoint<archive_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<std::unique_ptr<shop::Receipt>, std::string>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -63,19 +69,17 @@ class archive_t : public bg::detail::EntryPoint<archive_t> {
                     "tasks::archive takes 2 arguments (std::unique_ptr<shop::Receipt> receipt, std::string note); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<std::unique_ptr<shop::Receipt>, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::unique_ptr<shop::Receipt>, 0, A...>(),
                     "tasks::archive: argument 1 'receipt' must convert to std::unique_ptr<shop::Receipt> without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<std::string, bg::detail::nth_t<1, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::string, 1, A...>(),
                     "tasks::archive: argument 2 'note' must convert to std::string without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<std::unique_ptr<shop::Receipt>, bg::detail::nth_t<0, A...>> && bg::detail::arg_fits_v<std::string, bg::detail::nth_t<1, A...>>;
+      return true && bg::detail::arg_fits_at<std::unique_ptr<shop::Receipt>, 0, A...>() && bg::detail::arg_fits_at<std::string, 1, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(std::unique_ptr<shop::Receipt> receipt_, std::string && note_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.receipt).get(), std::move(a.note).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::unique_ptr<shop::Receipt> receipt_, std::string &&note_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr archive_t archive{};
 
@@ -90,7 +94,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const archive_t
 }
 
 /// [[bg::task]] void shop::Ledger::close(int day)
-/// Declared at shop.hpp:37.
+/// Declared in shop.hpp.
 class ledger_close_t : public bg::detail::EntryPoint<ledger_close_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -105,6 +109,9 @@ class ledger_close_t : public bg::detail::EntryPoint<ledger_close_t> {
  private:
   friend class bg::detail::EntryPoint<ledger_close_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<int>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -114,17 +121,15 @@ class ledger_close_t : public bg::detail::EntryPoint<ledger_close_t> {
                     "tasks::ledger_close takes 1 argument (int day); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<int, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<int, 0, A...>(),
                     "tasks::ledger_close: argument 1 'day' must convert to int without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<int, bg::detail::nth_t<0, A...>>;
+      return true && bg::detail::arg_fits_at<int, 0, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(int day_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.day).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(int day_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr ledger_close_t ledger_close{};
 
@@ -139,7 +144,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const ledger_cl
 }
 
 /// [[bg::task]] void nightly_report(const bg::Context &, unsigned int days)
-/// Declared at jobs.cpp:6.
+/// Declared in jobs.cpp.
 class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -154,6 +159,9 @@ class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
  private:
   friend class bg::detail::EntryPoint<nightly_report_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<unsigned int>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -163,17 +171,15 @@ class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
                     "tasks::nightly_report takes 1 argument (unsigned int days); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<unsigned int, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<unsigned int, 0, A...>(),
                     "tasks::nightly_report: argument 1 'days' must convert to unsigned int without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<unsigned int, bg::detail::nth_t<0, A...>>;
+      return true && bg::detail::arg_fits_at<unsigned int, 0, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(unsigned int days_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.days).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(unsigned int days_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr nightly_report_t nightly_report{};
 
@@ -188,7 +194,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const nightly_r
 }
 
 /// [[bg::task]] void shop::restock(std::string sku, uint16_t count)
-/// Declared at shop.hpp:29.
+/// Declared in shop.hpp.
 class restock_t : public bg::detail::EntryPoint<restock_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -204,6 +210,9 @@ class restock_t : public bg::detail::EntryPoint<restock_t> {
  private:
   friend class bg::detail::EntryPoint<restock_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<std::string, uint16_t>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -213,19 +222,17 @@ class restock_t : public bg::detail::EntryPoint<restock_t> {
                     "tasks::restock takes 2 arguments (std::string sku, uint16_t count); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<std::string, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::string, 0, A...>(),
                     "tasks::restock: argument 1 'sku' must convert to std::string without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<uint16_t, bg::detail::nth_t<1, A...>>,
+      static_assert(bg::detail::arg_fits_at<uint16_t, 1, A...>(),
                     "tasks::restock: argument 2 'count' must convert to uint16_t without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<std::string, bg::detail::nth_t<0, A...>> && bg::detail::arg_fits_v<uint16_t, bg::detail::nth_t<1, A...>>;
+      return true && bg::detail::arg_fits_at<std::string, 0, A...>() && bg::detail::arg_fits_at<uint16_t, 1, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(std::string sku_, uint16_t count_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.sku).get(), std::move(a.count).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string sku_, uint16_t count_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr restock_t restock{};
 
@@ -239,8 +246,8 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const restock_t
   return task.add_to(batch, std::move(arguments));
 }
 
-/// [[bg::task]] void shop::send_receipt(std::string email, const shop::Receipt & receipt)
-/// Declared at shop.hpp:22.
+/// [[bg::task]] void shop::send_receipt(std::string email, const shop::Receipt &receipt)
+/// Declared in shop.hpp.
 class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -256,6 +263,9 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
  private:
   friend class bg::detail::EntryPoint<send_receipt_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<std::string, shop::Receipt>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -265,19 +275,17 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
                     "tasks::send_receipt takes 2 arguments (std::string email, shop::Receipt receipt); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<std::string, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::string, 0, A...>(),
                     "tasks::send_receipt: argument 1 'email' must convert to std::string without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<shop::Receipt, bg::detail::nth_t<1, A...>>,
+      static_assert(bg::detail::arg_fits_at<shop::Receipt, 1, A...>(),
                     "tasks::send_receipt: argument 2 'receipt' must convert to shop::Receipt without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<std::string, bg::detail::nth_t<0, A...>> && bg::detail::arg_fits_v<shop::Receipt, bg::detail::nth_t<1, A...>>;
+      return true && bg::detail::arg_fits_at<std::string, 0, A...>() && bg::detail::arg_fits_at<shop::Receipt, 1, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(std::string email_, const shop::Receipt & receipt_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.email).get(), std::move(a.receipt).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string email_, const shop::Receipt &receipt_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr send_receipt_t send_receipt{};
 
@@ -292,7 +300,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const send_rece
 }
 
 /// [[bg::task]] void shop::ship_order(int64_t order, shop::Carrier carrier, std::vector<std::string> items, std::optional<double> weight, std::map<std::string, shop::Legacy> flags) noexcept
-/// Declared at shop.hpp:23.
+/// Declared in shop.hpp.
 class ship_t : public bg::detail::EntryPoint<ship_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
@@ -311,6 +319,9 @@ class ship_t : public bg::detail::EntryPoint<ship_t> {
  private:
   friend class bg::detail::EntryPoint<ship_t>;
 
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<int64_t, shop::Carrier, std::vector<std::string>, std::optional<double>, std::map<std::string, shop::Legacy>>;
+
   /// The compile-time check of a call's arguments: each failure names the
   /// task and the parameter in the first line of the compiler's error.
   template <class... A>
@@ -320,25 +331,23 @@ class ship_t : public bg::detail::EntryPoint<ship_t> {
                     "tasks::ship takes 5 arguments (int64_t order, shop::Carrier carrier, std::vector<std::string> items, std::optional<double> weight, std::map<std::string, shop::Legacy> flags); the call passes another number");
       return false;
     } else {
-      static_assert(bg::detail::arg_fits_v<int64_t, bg::detail::nth_t<0, A...>>,
+      static_assert(bg::detail::arg_fits_at<int64_t, 0, A...>(),
                     "tasks::ship: argument 1 'order' must convert to int64_t without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<shop::Carrier, bg::detail::nth_t<1, A...>>,
+      static_assert(bg::detail::arg_fits_at<shop::Carrier, 1, A...>(),
                     "tasks::ship: argument 2 'carrier' must convert to shop::Carrier without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<std::vector<std::string>, bg::detail::nth_t<2, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::vector<std::string>, 2, A...>(),
                     "tasks::ship: argument 3 'items' must convert to std::vector<std::string> without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<std::optional<double>, bg::detail::nth_t<3, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::optional<double>, 3, A...>(),
                     "tasks::ship: argument 4 'weight' must convert to std::optional<double> without narrowing; the value passed does not");
-      static_assert(bg::detail::arg_fits_v<std::map<std::string, shop::Legacy>, bg::detail::nth_t<4, A...>>,
+      static_assert(bg::detail::arg_fits_at<std::map<std::string, shop::Legacy>, 4, A...>(),
                     "tasks::ship: argument 5 'flags' must convert to std::map<std::string, shop::Legacy> without narrowing; the value passed does not");
-      return true && bg::detail::arg_fits_v<int64_t, bg::detail::nth_t<0, A...>> && bg::detail::arg_fits_v<shop::Carrier, bg::detail::nth_t<1, A...>> && bg::detail::arg_fits_v<std::vector<std::string>, bg::detail::nth_t<2, A...>> && bg::detail::arg_fits_v<std::optional<double>, bg::detail::nth_t<3, A...>> && bg::detail::arg_fits_v<std::map<std::string, shop::Legacy>, bg::detail::nth_t<4, A...>>;
+      return true && bg::detail::arg_fits_at<int64_t, 0, A...>() && bg::detail::arg_fits_at<shop::Carrier, 1, A...>() && bg::detail::arg_fits_at<std::vector<std::string>, 2, A...>() && bg::detail::arg_fits_at<std::optional<double>, 3, A...>() && bg::detail::arg_fits_at<std::map<std::string, shop::Legacy>, 4, A...>();
     }
   }
 
-  /// Binds the call (defined in bg_tasks.cpp).
-  static bg::detail::ErasedTask make(int64_t order_, shop::Carrier carrier_, std::vector<std::string> items_, std::optional<double> weight_, std::map<std::string, shop::Legacy> flags_);
-  static bg::detail::ErasedTask make([[maybe_unused]] args&& a) {
-    return make(std::move(a.order).get(), std::move(a.carrier).get(), std::move(a.items).get(), std::move(a.weight).get(), std::move(a.flags).get());
-  }
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(int64_t order_, shop::Carrier carrier_, std::vector<std::string> items_, std::optional<double> weight_, std::map<std::string, shop::Legacy> flags_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr ship_t ship{};
 

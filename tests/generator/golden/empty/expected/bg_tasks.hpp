@@ -12,7 +12,10 @@
 //   NAME.bind(args...)             a bg::Task, not yet submitted
 //   add_task(batch, NAME, args...) add to a request-scoped bg::BackgroundTasks
 // Wrong arguments fail to compile with an error naming the task and the
-// parameter. bg::registry() (<bg/registry.hpp>) lists the tasks.
+// parameter; a parameter with a default argument may be left out. An integer
+// argument that does not fit its parameter's type throws
+// bg::ArgumentOutOfRange at the call. bg::registry() (<bg/registry.hpp>)
+// lists the tasks of every library in the program.
 #pragma once
 
 #include <bg/bg.hpp>
@@ -20,8 +23,8 @@
 #include <bg/registry.hpp>
 #include <bg/required.hpp>
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 1
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 1, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 2
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 2, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 namespace tasks {
