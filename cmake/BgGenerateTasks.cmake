@@ -146,17 +146,33 @@ function(_bg_task_sources target out_var)
   get_target_property(all ${target} SOURCES)
   get_target_property(out ${target} BG_TASKS_OUTPUT_DIR)
   get_target_property(basename ${target} BG_TASKS_BASENAME)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  get_target_property(binary_dir ${target} BINARY_DIR)
   set(result "")
   foreach(source IN LISTS all)
     if(source MATCHES "^\\$<")  # a generator expression: not known before the build
       continue()
     endif()
-    # Where CMake itself finds the file: the source directory, else the binary
-    # directory (configure_file'd or generated sources listed by name).
-    get_source_file_property(location "${source}" TARGET_DIRECTORY ${target} LOCATION)
-    get_source_file_property(language "${source}" TARGET_DIRECTORY ${target} LANGUAGE)
-    get_source_file_property(header_only "${source}" TARGET_DIRECTORY ${target} HEADER_FILE_ONLY)
-    if(NOT location OR header_only)
+    # Where CMake itself finds a relative name: the target's source directory,
+    # else its binary directory (configure_file'd sources, and outputs of
+    # add_custom_command that the build writes later).
+    if(IS_ABSOLUTE "${source}")
+      set(location "${source}")
+    else()
+      cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${source_dir} NORMALIZE OUTPUT_VARIABLE location)
+      if(NOT EXISTS "${location}")
+        # Asked only here: asking about a path makes CMake record it as a
+        # source, which would then shadow the file in the source directory.
+        cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${binary_dir} NORMALIZE OUTPUT_VARIABLE in_binary)
+        get_source_file_property(generated "${in_binary}" TARGET_DIRECTORY ${target} GENERATED)
+        if(EXISTS "${in_binary}" OR generated)
+          set(location "${in_binary}")
+        endif()
+      endif()
+    endif()
+    get_source_file_property(language "${location}" TARGET_DIRECTORY ${target} LANGUAGE)
+    get_source_file_property(header_only "${location}" TARGET_DIRECTORY ${target} HEADER_FILE_ONLY)
+    if(header_only)
       continue()
     endif()
     if(language AND NOT language STREQUAL "CXX")
@@ -216,7 +232,13 @@ function(_bg_generate_tasks_steps target)
     string(MD5 key "${source}")
     string(SUBSTRING ${key} 0 8 key)
     set(fragment ${out}/fragments/${name}.${key}.bgf)
-    cmake_path(RELATIVE_PATH source BASE_DIRECTORY ${CMAKE_SOURCE_DIR} OUTPUT_VARIABLE shown)
+    # Named as the user knows it: relative to the source or the build tree.
+    cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${source}" NORMALIZE in_build)
+    if(in_build)
+      cmake_path(RELATIVE_PATH source BASE_DIRECTORY ${CMAKE_BINARY_DIR} OUTPUT_VARIABLE shown)
+    else()
+      cmake_path(RELATIVE_PATH source BASE_DIRECTORY ${CMAKE_SOURCE_DIR} OUTPUT_VARIABLE shown)
+    endif()
     add_custom_command(
       OUTPUT ${fragment}
       COMMAND bgtasks::bg-gen --scan=${fragment} -p ${CMAKE_BINARY_DIR}

@@ -1,0 +1,93 @@
+# Builds and runs the layouts consumer (SOURCE) in BINARY with ARGS, then
+# checks the edit-compile loop as a developer lives it:
+#   nothing changed             -> the build runs nothing at all
+#   a source without tasks, or
+#   a task's body, edited       -> that source's bg-gen step runs, nothing
+#                                  generated is rewritten or recompiled, and
+#                                  the next build runs nothing (Make too)
+#   a task added to a header    -> it appears in the generated header
+set(src ${BINARY}/src)
+set(build ${BINARY}/build)
+file(REMOVE_RECURSE ${BINARY})
+file(COPY ${SOURCE}/ DESTINATION ${src})
+
+function(run what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
+  endif()
+  set(output "${out}${err}" PARENT_SCOPE)
+endfunction()
+
+function(build what)
+  run("${what}" ${CMAKE_COMMAND} --build ${build} -j2)
+  set(output "${output}" PARENT_SCOPE)
+endfunction()
+
+function(expect_nothing_ran what)
+  build("the build after ${what}")
+  if(output MATCHES "bg-gen|Building|Linking")
+    message(FATAL_ERROR "the build after ${what} ran steps, where nothing had changed:\n${output}")
+  endif()
+endfunction()
+
+set(generated ${build}/app/layouts_bg_tasks)
+function(stamps out)
+  file(GLOB_RECURSE object ${build}/CMakeFiles/layouts.dir/*bg_tasks.cpp.o)
+  if(NOT object)
+    message(FATAL_ERROR "no object for the generated source under ${build}/CMakeFiles/layouts.dir")
+  endif()
+  set(list "")
+  foreach(file ${generated}/bg_tasks.hpp ${generated}/bg_tasks.cpp ${generated}/bg_tasks.json ${object})
+    file(TIMESTAMP ${file} t "%s")
+    list(APPEND list "${t}")
+  endforeach()
+  set(${out} "${list}" PARENT_SCOPE)
+endfunction()
+
+run("configuring the consumer" ${CMAKE_COMMAND} -S ${src} -B ${build} ${ARGS})
+build("building the consumer")
+if(NOT output MATCHES "bg-gen: scanning app/late.cpp")
+  message(FATAL_ERROR "late.cpp, added after bg_generate_tasks, was not read:\n${output}")
+endif()
+run("running the consumer" ${build}/layouts)
+message(STATUS "${output}")
+expect_nothing_ran("a complete build")
+
+stamps(before)
+foreach(edit IN ITEMS helper main)
+  # One-second timestamps: let a second pass so that a rewrite cannot hide.
+  execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
+  if(edit STREQUAL helper)
+    file(APPEND ${src}/app/helper.cpp "int helper_value2() { return 2; }\n")
+  else()
+    file(READ ${src}/app/main.cpp text)
+    string(REPLACE "total += order.id;" "total += order.id + 0;" text "${text}")
+    file(WRITE ${src}/app/main.cpp "${text}")
+  endif()
+  build("editing ${edit}.cpp")
+  string(REGEX MATCHALL "bg-gen: scanning [^\r\n]*" scans "${output}")
+  if(NOT scans STREQUAL "bg-gen: scanning app/${edit}.cpp")
+    message(FATAL_ERROR "editing ${edit}.cpp ran the bg-gen steps '${scans}', expected only its own:\n${output}")
+  endif()
+  stamps(after)
+  if(NOT before STREQUAL after)
+    message(FATAL_ERROR "editing ${edit}.cpp rewrote generated files or recompiled the generated source "
+                        "(timestamps ${before} -> ${after})")
+  endif()
+  expect_nothing_ran("editing ${edit}.cpp and rebuilding")
+endforeach()
+run("running the consumer after edits" ${build}/layouts)
+
+execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
+file(READ ${src}/app/app_tasks.hpp text)
+string(REPLACE "}  // namespace app" "[[bg::task]] inline void added_later(int n) { (void)n; }\n\n}  // namespace app"
+       text "${text}")
+file(WRITE ${src}/app/app_tasks.hpp "${text}")
+build("adding a task to a header")
+file(READ ${generated}/bg_tasks.hpp header)
+if(NOT header MATCHES "added_later_t")
+  message(FATAL_ERROR "adding a task to app_tasks.hpp did not regenerate bg_tasks.hpp (the depfile is not used)")
+endif()
+expect_nothing_ran("adding a task")
+message(STATUS "layouts: built, ran, and each edit rebuilt only what it changed")
