@@ -44,11 +44,11 @@ struct ParamInfo {
 
 /// One task. Every string has static storage.
 struct TaskInfo {
-  std::string_view name;       ///< registry name: "send_notification"
-  std::string_view function;   ///< qualified: "app::send_notification"
-  std::string_view signature;  ///< "void app::send_notification(std::string email, std::string message)"
-  std::span<const ParamInfo> params;
-  std::string_view file;       ///< relative to the project root given to bg-gen
+  std::string_view name = {};  ///< registry name: "send_notification"
+  std::string_view function = {};   ///< qualified: "app::send_notification"
+  std::string_view signature = {};  ///< "void app::send_notification(std::string email, std::string message)"
+  std::span<const ParamInfo> params = {};
+  std::string_view file = {};  ///< relative to the project root given to bg-gen
   unsigned line = 0;
   bool takes_context = false;  ///< the function takes bg::Context first
   /// Every parameter type can be carried by JSON (bool, integers, floating

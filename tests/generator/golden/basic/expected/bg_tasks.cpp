@@ -247,6 +247,8 @@ constexpr bg::TaskInfo task_table[] = {
 // Linked into bg::registry() before main; constant-initialized, so the order
 // in which libraries initialize does not matter.
 constinit bg::detail::RegistryTable table{ task_table, "bg_tasks.cpp"};
-[[maybe_unused]] const bool registered = (bg::detail::register_table(table), true);
+const bool registered = (bg::detail::register_table(table), true);
 
 }  // namespace
+
+const bool tasks::bg_detail::bg_tasks_linked = registered;

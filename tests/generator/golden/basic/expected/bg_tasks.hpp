@@ -38,6 +38,14 @@
 
 void nightly_report(const bg::Context & context, unsigned int days);
 
+// Every source that includes this header keeps bg_tasks.cpp, and so its
+// tasks' entries in bg::registry(), in the program, also when it is in a
+// static library and the program calls none of its tasks directly.
+namespace tasks::bg_detail {
+[[gnu::visibility("default")]] extern const bool bg_tasks_linked;
+}  // namespace tasks::bg_detail
+[[gnu::used, maybe_unused]] static const bool* const bg_keep_bg_tasks = &tasks::bg_detail::bg_tasks_linked;
+
 namespace tasks {
 
 /// [[bg::task]] void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string &&note)

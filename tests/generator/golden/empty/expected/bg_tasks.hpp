@@ -27,6 +27,14 @@
 #error "bg_tasks.hpp was generated for bgtasks runtime revision 2, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
+// Every source that includes this header keeps bg_tasks.cpp, and so its
+// tasks' entries in bg::registry(), in the program, also when it is in a
+// static library and the program calls none of its tasks directly.
+namespace tasks::bg_detail {
+[[gnu::visibility("default")]] extern const bool bg_tasks_linked;
+}  // namespace tasks::bg_detail
+[[gnu::used, maybe_unused]] static const bool* const bg_keep_bg_tasks = &tasks::bg_detail::bg_tasks_linked;
+
 namespace tasks {
 
 }  // namespace tasks
