@@ -95,7 +95,7 @@ int scan(const clang::tooling::CompilationDatabase& database, const DriverOption
   }
   if (options.verbose)
     llvm::outs() << fragment << ": " << parsed.model.tasks.size() << " task(s)"
-                 << (parsed.parsed == 0 ? ", no [[bg::]] attribute after preprocessing" : "") << "\n";
+                 << (parsed.parsed == 0 ? ", no [[bg::]] attribute in any file it reads" : "") << "\n";
   return 0;
 }
 

@@ -28,6 +28,7 @@
 
 #include "attribute.hpp"
 #include "collect.hpp"
+#include "prescan.hpp"
 
 #ifndef BG_GEN_CLANG_RESOURCE_DIR
 #define BG_GEN_CLANG_RESOURCE_DIR ""
@@ -126,47 +127,6 @@ class CollectAction final : public clang::ASTFrontendAction {
   const std::vector<std::string>& stubs_;
 };
 
-/// Runs the preprocessor alone over a translation unit and tells whether a
-/// `[[bg::...]]` or `[[using bg: ...]]` attribute survives it (macros
-/// expanded, #if honoured). No attribute, no task: the source need not be
-/// parsed, and the files it read are its dependencies.
-class PrescanAction final : public clang::PreprocessorFrontendAction {
- public:
-  PrescanAction(bool& found, Model& model, const std::vector<std::string>& stubs)
-      : found_(found), model_(model), stubs_(stubs) {}
-
- protected:
-  void ExecuteAction() override {
-    auto& compiler = getCompilerInstance();
-    clang::Preprocessor& pp = compiler.getPreprocessor();
-    pp.EnterMainSourceFile();
-    clang::Token token;
-    clang::tok::TokenKind previous = clang::tok::unknown;
-    bool previous_is_bg = false;
-    bool in_attribute = false;
-    do {
-      pp.Lex(token);
-      const auto kind = token.getKind();
-      if (kind == clang::tok::l_square && previous == clang::tok::l_square) in_attribute = true;
-      if (kind == clang::tok::r_square && previous == clang::tok::r_square) in_attribute = false;
-      const bool is_bg = kind == clang::tok::identifier && token.getIdentifierInfo()->getName() == "bg";
-      if (in_attribute && ((kind == clang::tok::coloncolon && previous_is_bg) ||
-                           (is_bg && previous == clang::tok::kw_using))) {
-        found_ = true;
-        return;
-      }
-      previous = kind;
-      previous_is_bg = is_bg;
-    } while (token.isNot(clang::tok::eof));
-    record_inputs(compiler.getSourceManager(), stubs_, model_);
-  }
-
- private:
-  bool& found_;
-  Model& model_;
-  const std::vector<std::string>& stubs_;
-};
-
 template <class Action, class... Args>
 class ActionFactory final : public clang::tooling::FrontendActionFactory {
  public:
@@ -213,12 +173,25 @@ void run_clang(const clang::tooling::CompilationDatabase& database, const std::s
 UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const std::string& source,
                      const ParseOptions& options) {
   if (options.prescan) {
-    UnitResult prescan;
-    bool found = false;
-    run_clang<PrescanAction>(database, source, options, prescan, found, prescan.model, options.stubs);
-    // No attribute and no error: nothing to parse. An error (a missing
-    // header, say) is reported by the full parse, as the compiler would.
-    if (!found && prescan.error_count == 0) return prescan;
+    auto commands = database.getCompileCommands(source);
+    if (!commands.empty()) {
+      // The command as ClangTool would run it, then as bg-gen adjusts it.
+      auto command = commands.front().CommandLine;
+      for (const auto& adjuster : {clang::tooling::getClangStripOutputAdjuster(),
+                                   clang::tooling::getClangStripDependencyFileAdjuster(),
+                                   clang::tooling::getClangSyntaxOnlyAdjuster()})
+        command = adjuster(command, source);
+      auto scan = prescan(adjust_command(command, options.resource_dir, options.stubs), commands.front().Directory,
+                          options.stubs);
+      // No attribute in any file read: nothing to parse. A failure (a
+      // missing header, say) is reported by the full parse, as the compiler
+      // would report it.
+      if (!scan.failed && !scan.may_declare_tasks) {
+        UnitResult skipped;
+        skipped.model.inputs.insert(scan.files.begin(), scan.files.end());
+        return skipped;
+      }
+    }
   }
   UnitResult result;
   result.parsed = true;

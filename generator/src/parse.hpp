@@ -23,8 +23,8 @@ struct ParseOptions {
   std::vector<std::string> stubs;
   std::string resource_dir;  ///< Clang's builtin headers (see find_resource_dir)
   unsigned jobs = 1;
-  /// Run the preprocessor alone first and parse only the sources in which a
-  /// `[[bg::...]]` attribute survives preprocessing (most sources have none).
+  /// Prescan first (see prescan.hpp) and parse only the sources that may
+  /// declare a task: most sources have no `[[bg::...]]` attribute at all.
   bool prescan = true;
 };
 

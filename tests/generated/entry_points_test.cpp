@@ -147,4 +147,36 @@ TEST_F(EntryPoints, TheTaskNameReachesErrorsStatsAndTheShutdownReport) {
   EXPECT_TRUE(named) << report;
 }
 
+TEST_F(EntryPoints, DefaultArgumentsFillWhatEveryCallFormLeavesOut) {
+  bg::Lifespan life{{.run_inline = true}};
+  tasks::resize.later(10);
+  tasks::resize.later(20, 0.25f);
+  tasks::resize.later({.width = 30});
+  tasks::resize.later({.width = 40, .scale = 2.0f});
+  bg::registry().submit_json_text("resize", "[50]");
+  bg::registry().submit_json_text("resize", R"({"width": 60})");
+  bg::registry().submit_json_text("resize", R"({"width": 70, "scale": 0.5})");
+  EXPECT_EQ(journal().take(),
+            (std::vector<std::string>{"resize 10 1.500000", "resize 20 0.250000", "resize 30 1.500000",
+                                      "resize 40 2.000000", "resize 50 1.500000", "resize 60 1.500000",
+                                      "resize 70 0.500000"}));
+  const bg::TaskInfo* info = bg::registry().find("resize");
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->required_params, 1u);
+  EXPECT_EQ(info->params[1].default_argument, "kDefaultScale");
+  EXPECT_EQ(info->signature, "void testing_tasks::resize(uint32_t width, float scale = kDefaultScale)");
+}
+
+TEST_F(EntryPoints, IntegerArgumentsAreCheckedByValueAtTheCall) {
+  bg::Lifespan life{{.run_inline = true}};
+  tasks::resize.later(std::int64_t{4'000'000'000});  // fits std::uint32_t
+  EXPECT_THROW(tasks::resize.later(-1), bg::ArgumentOutOfRange);
+  EXPECT_THROW(tasks::resize.later(std::int64_t{5'000'000'000}), bg::ArgumentOutOfRange);
+  EXPECT_THROW(tasks::resize.later({.width = -3}), bg::ArgumentOutOfRange);
+  EXPECT_THROW(tasks::resize.later(1, 16'777'217), bg::ArgumentOutOfRange) << "not exact as a float";
+  tasks::resize.later(1, 3);  // an int a float holds exactly
+  EXPECT_EQ(journal().take(), (std::vector<std::string>{"resize 4000000000 1.500000", "resize 1 3.000000"}));
+  EXPECT_EQ(life.stats().submitted, 2u) << "a refused call submits nothing";
+}
+
 }  // namespace

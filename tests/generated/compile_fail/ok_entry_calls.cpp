@@ -17,3 +17,12 @@ void call(bg::Lifespan& life, bg::BackgroundTasks& batch, std::unique_ptr<int> p
   tasks::mailer_flush.later(1);
   tasks::source_only.later(2);
 }
+
+// Integer literals for wider or floating parameters, and defaults left out.
+void integers_and_defaults() {
+  tasks::count_to.later(short{3});
+  tasks::resize.later(10);
+  tasks::resize.later(10, 0.5f);
+  tasks::resize.later({.width = 10});
+  tasks::resize.later(std::uint64_t{10});  // checked by value at the call
+}

@@ -40,6 +40,9 @@ void with_context(const bg::Context& context, std::string tag) {
 void take_ownership(std::unique_ptr<int> value) { journal().add("owned " + std::to_string(*value)); }
 void no_arguments() { journal().add("nothing"); }
 void always_fails(std::string why) { throw std::runtime_error(why); }
+void resize(std::uint32_t width, float scale) {
+  journal().add("resize " + std::to_string(width) + " " + std::to_string(scale));
+}
 void Mailer::flush(int batch) { journal().add("flush " + std::to_string(batch)); }
 
 }  // namespace testing_tasks

@@ -36,6 +36,10 @@ Journal& journal();
 [[bg::task]] void no_arguments();
 [[bg::task]] void always_fails(std::string why);
 
+/// Default arguments: `scale` may be left out of every call form.
+inline constexpr float kDefaultScale = 1.5f;
+[[bg::task]] void resize(std::uint32_t width, float scale = kDefaultScale);
+
 struct Mailer {
   [[bg::task("mailer_flush")]] static void flush(int batch);
 };
