@@ -100,7 +100,7 @@ int main() {
 }
 CPP
 
-seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null; echo "$EPOCHREALTIME - $start" | bc; }
+seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null; awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.3f", a - b }'; }
 edit() { echo "int edited_$RANDOM$RANDOM() { return 1; }" >> "$1"; }
 
 declare -A result
@@ -130,7 +130,7 @@ for generator in "Ninja" "Unix Makefiles"; do
   for step in clean no-op task-body no-task no-op-2; do
     p=${result[$generator|plain|$step]}
     b=${result[$generator|bgtasks|$step]}
-    printf "%-15s %-10s %8.2f %8.2f %+8.2f %8s\n" "$generator" "$step" "$p" "$b" "$(echo "$b - $p" | bc)" \
-      "$(echo "scale=3; $b / $p" | bc)"
+    awk -v g="$generator" -v s="$step" -v p="$p" -v b="$b" \
+      'BEGIN { printf "%-15s %-10s %8.2f %8.2f %+8.2f %8.3f\n", g, s, p, b, b - p, b / p }'
   done
 done

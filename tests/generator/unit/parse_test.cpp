@@ -12,6 +12,7 @@
 
 #include "src/output.hpp"
 #include "src/parse.hpp"
+#include "src/prescan.hpp"
 
 namespace bg::gen {
 namespace {
@@ -50,6 +51,19 @@ TEST(AdjustCommand, SpellsNewerStandardsAsClang16Does) {
       EXPECT_EQ(std::count(out.begin(), out.end(), std::string(given)), 0) << given;
     }
   }
+}
+
+TEST(Prescan, FindsBgAttributesAndNothingElse) {
+  EXPECT_TRUE(has_bg_attribute("[[bg::task]] void f();"));
+  EXPECT_TRUE(has_bg_attribute("[[ nodiscard, bg :: task(\"x\") ]] int f();"));
+  EXPECT_TRUE(has_bg_attribute("[[using bg: task]] void f();"));
+  EXPECT_TRUE(has_bg_attribute("[[bg::tsak]] void f();")) << "unknown bg:: attributes are reported too";
+  EXPECT_TRUE(has_bg_attribute("#define TASK [[bg::task]]\n")) << "a macro defined here may be used elsewhere";
+  EXPECT_FALSE(has_bg_attribute("bg::Lifespan life; bg::registry();")) << "bg:: outside an attribute";
+  EXPECT_FALSE(has_bg_attribute("// [[bg::task]] in a comment\n/* [[bg::task]] */ void f();"));
+  EXPECT_FALSE(has_bg_attribute("const char* s = \"[[bg::task]]\";"));
+  EXPECT_FALSE(has_bg_attribute("#pragma GCC diagnostic ignored_attributes \"bg::task\"\n"));
+  EXPECT_FALSE(has_bg_attribute("[[nodiscard]] int f(); int x = bg::value;"));
 }
 
 TEST(ResourceDir, IsFoundNextToTheClangLibraries) {
