@@ -22,14 +22,14 @@
 #                 them the functions get default visibility, which works with
 #                 CXX_VISIBILITY_PRESET hidden as well.
 #
-# How it builds (as moc and protoc do): one bg-gen step per source reads it
-# with exactly the compiler's command line (from compile_commands.json, which
-# this function turns on for the target), skips it after preprocessing when no
-# [[bg::...]] attribute is left, and writes a small model fragment with its own
-# depfile; a cheap merge step renders the outputs from the fragments and
-# rewrites an output only when its content changes. Editing one source reruns
-# only its step, and nothing generated is recompiled unless a task's
-# declaration changed.
+# How it builds (as CMake's AUTOMOC does): one bg-gen step per target keeps a
+# small model fragment per source and rescans only the sources whose files
+# changed, with exactly the compiler's command line (from
+# compile_commands.json, which this function turns on for the target). A
+# source none of whose files has a [[bg::...]] attribute is not parsed. The
+# step merges the fragments and rewrites an output only when its content
+# changes, so nothing generated is recompiled unless a task's declaration
+# changed.
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.25)  # DEPFILE paths handled alike by Ninja and Makefiles (CMP0116)
 
@@ -225,35 +225,13 @@ function(_bg_generate_tasks_steps target)
   get_target_property(binary_dir ${target} BINARY_DIR)
   set(database ${CMAKE_BINARY_DIR}/compile_commands.json)
 
-  # One scan step per source.
-  set(fragments "")
-  foreach(source IN LISTS sources)
-    cmake_path(GET source FILENAME name)
-    string(MD5 key "${source}")
-    string(SUBSTRING ${key} 0 8 key)
-    set(fragment ${out}/fragments/${name}.${key}.bgf)
-    # Named as the user knows it: relative to the source or the build tree.
-    cmake_path(IS_PREFIX CMAKE_BINARY_DIR "${source}" NORMALIZE in_build)
-    if(in_build)
-      cmake_path(RELATIVE_PATH source BASE_DIRECTORY ${CMAKE_BINARY_DIR} OUTPUT_VARIABLE shown)
-    else()
-      cmake_path(RELATIVE_PATH source BASE_DIRECTORY ${CMAKE_SOURCE_DIR} OUTPUT_VARIABLE shown)
-    endif()
-    add_custom_command(
-      OUTPUT ${fragment}
-      COMMAND bgtasks::bg-gen --scan=${fragment} -p ${CMAKE_BINARY_DIR}
-              --object-dir=${binary_dir}/CMakeFiles/${target}.dir -o ${out} --basename=${BASENAME} ${stubs}
-              ${source}
-      DEPENDS ${source} ${database} bgtasks::bg-gen
-      DEPFILE ${fragment}.d
-      VERBATIM
-      COMMENT "bg-gen: scanning ${shown}")
-    list(APPEND fragments ${fragment})
-  endforeach()
-
-  # The merge: the stamp is its output (always touched, so Make does not rerun
-  # it forever); the generated files are byproducts rewritten only when their
-  # content changes, so their users recompile only then.
+  # One step per target, as CMake's AUTOMOC: bg-gen keeps a fragment per
+  # source under fragments/ and rescans only the sources whose files changed
+  # (all in one process that reduces each shared header once), then merges.
+  # Its output is the stamp, always touched, so Make does not rerun it
+  # forever; the generated files are byproducts rewritten only when their
+  # content changes, so their users recompile only then. Its depfile lists
+  # every file any source read.
   set(export_args "")
   if(EXPORT_MACRO)
     set(export_args --export-macro=${EXPORT_MACRO} --export-header=${EXPORT_HEADER})
@@ -262,9 +240,11 @@ function(_bg_generate_tasks_steps target)
   add_custom_command(
     OUTPUT ${stamp}
     BYPRODUCTS ${out}/${BASENAME}.hpp ${out}/${BASENAME}.cpp ${out}/${BASENAME}.json
-    COMMAND bgtasks::bg-gen --merge -o ${out} --basename=${BASENAME} --namespace=${NAMESPACE} --root=${ROOT}
-            --target=${target} --stamp=${stamp} ${export_args} ${fragments}
-    DEPENDS ${fragments} bgtasks::bg-gen
+    COMMAND bgtasks::bg-gen --fragments=${out}/fragments --stamp=${stamp} -p ${CMAKE_BINARY_DIR}
+            --object-dir=${binary_dir}/CMakeFiles/${target}.dir -o ${out} --basename=${BASENAME}
+            --namespace=${NAMESPACE} --root=${ROOT} --target=${target} ${export_args} ${stubs} ${sources}
+    DEPENDS ${sources} ${database} bgtasks::bg-gen
+    DEPFILE ${out}/${BASENAME}.d
     VERBATIM
     COMMENT "bg-gen: [[bg::task]] entry points for ${target}")
 

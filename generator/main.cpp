@@ -5,6 +5,8 @@
 //   bg-gen [-o DIR] [-p BUILD_DIR] SOURCES... [-- FLAGS]     sources -> outputs
 //   bg-gen --scan=FRAGMENT [-p BUILD_DIR] SOURCE [-- FLAGS]  one source -> fragment
 //   bg-gen --merge [-o DIR] [--stamp=FILE] FRAGMENTS...      fragments -> outputs
+//   bg-gen --fragments=DIR --stamp=FILE [-p BUILD_DIR] SOURCES...
+//                                                            incremental, one step per target
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/FileSystem.h>
@@ -50,6 +52,11 @@ static cl::opt<std::string> scan_fragment("scan",
                                           cl::desc("Per-source step: parse the one SOURCE and write its model "
                                                    "fragment to FILE and its dependencies to FILE.d"),
                                           cl::value_desc("FILE"), cl::cat(category));
+static cl::opt<std::string> fragment_dir("fragments",
+                                         cl::desc("Build step per target: keep one fragment per source in DIR, "
+                                                  "rescan only sources whose files changed, then write the "
+                                                  "outputs, BASENAME.d and --stamp"),
+                                         cl::value_desc("DIR"), cl::cat(category));
 static cl::opt<bool> merge_mode("merge",
                                 cl::desc("Merge step: the arguments are fragments written by --scan; check them "
                                          "and write the outputs"),
@@ -79,7 +86,8 @@ static cl::opt<bool> verbose("v", cl::desc("Say which outputs were written and w
 static cl::extrahelp more_help(
     "\nbg-gen [-o DIR] [-p BUILD_DIR] SOURCES... [-- COMPILER FLAGS]\n"
     "bg-gen --scan=FRAGMENT [-p BUILD_DIR] SOURCE [-- COMPILER FLAGS]\n"
-    "bg-gen --merge [-o DIR] [--stamp=FILE] FRAGMENTS...\n\n"
+    "bg-gen --merge [-o DIR] [--stamp=FILE] FRAGMENTS...\n"
+    "bg-gen --fragments=DIR --stamp=FILE [-o DIR] [-p BUILD_DIR] SOURCES... [-- COMPILER FLAGS]\n\n"
     "Compile flags come from BUILD_DIR/compile_commands.json (-p) or follow '--'.\n"
     "Outputs are written only when their content changes. On any error in the\n"
     "annotated code bg-gen prints it, exits 1 and leaves every output alone.\n");
@@ -159,6 +167,13 @@ int main(int argc, const char** argv) {
       return 2;
     }
     return bg::gen::scan(database, options, absolute(scan_fragment));
+  }
+  if (!fragment_dir.empty()) {
+    if (stamp.empty()) {
+      llvm::errs() << "bg-gen: error: --fragments needs --stamp=FILE, the build step's output\n";
+      return 2;
+    }
+    return bg::gen::update(database, options, absolute(fragment_dir), absolute(stamp));
   }
   return bg::gen::generate(database, options);
 }

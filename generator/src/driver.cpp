@@ -6,9 +6,15 @@
 
 #include <llvm/Support/raw_ostream.h>
 
+#include <clang/Tooling/CompilationDatabase.h>
+#include <llvm/Support/xxhash.h>
+
+#include <map>
+
 #include "check.hpp"
 #include "model_json.hpp"
 #include "output.hpp"
+#include "prescan.hpp"
 
 namespace bg::gen {
 namespace {
@@ -71,7 +77,124 @@ bool write_file(const std::string& path, const std::string& text) {
   return !ec;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The fragment of `source` in `dir`: its file name and a hash of its path,
+/// so that two sources named alike in different directories do not collide.
+std::string fragment_path(const std::string& dir, const std::string& source) {
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(llvm::xxHash64(source)));
+  return dir + "/" + std::filesystem::path(source).filename().string() + "." + std::string(hash, 8) + ".bgf";
+}
+
+/// What a fragment was made with: when it changes, the fragment is stale.
+std::string command_key(const clang::tooling::CompilationDatabase& database, const std::string& source,
+                        const DriverOptions& options) {
+  std::string key = std::to_string(kFragmentVersion);
+  for (const auto& command : database.getCompileCommands(source))
+    for (const auto& arg : command.CommandLine) key += "\x1f" + arg;
+  for (const auto& stub : options.parse.stubs) key += "\x1e" + stub;
+  return key;
+}
+
+/// Whether the fragment at `path` may be reused: it exists, was made with
+/// `key`, and no file it lists changed after it was scanned.
+bool up_to_date(const std::string& path, const std::string& key,
+                std::map<std::string, std::filesystem::file_time_type>& times) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto scanned = fs::last_write_time(path, ec);
+  if (ec || read_file(path + ".key") != key) return false;
+  for (const auto& file : dependency_files(read_file(path + ".d"))) {
+    auto it = times.find(file);
+    if (it == times.end()) {
+      auto t = fs::last_write_time(file, ec);
+      if (ec) return false;  // deleted or renamed: rescan
+      it = times.emplace(file, t).first;
+    }
+    if (it->second > scanned) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+int update(const clang::tooling::CompilationDatabase& database, const DriverOptions& options,
+           const std::string& fragment_dir, const std::string& stamp) {
+  namespace fs = std::filesystem;
+  // Which sources need a scan.
+  std::map<std::string, fs::file_time_type> times;
+  DriverOptions stale = options;
+  stale.parse.sources.clear();
+  std::vector<std::string> keys;
+  for (const auto& source : options.parse.sources) {
+    keys.push_back(command_key(database, source, options));
+    if (!up_to_date(fragment_path(fragment_dir, source), keys.back(), times)) stale.parse.sources.push_back(source);
+  }
+
+  // Scan them together (one process, one cache of reduced headers), and
+  // store each one's fragment, depfile and key. A fragment's time is when its
+  // scan began, so that an edit made during the scan is seen next time.
+  if (!stale.parse.sources.empty()) {
+    const auto began = fs::file_time_type::clock::now();
+    auto scanned = parse_each(database, stale.parse);
+    if (scanned.error_count > 0) return report_clang_errors(scanned);
+    for (size_t i = 0; i < stale.parse.sources.size(); ++i) {
+      const auto& source = stale.parse.sources[i];
+      Model& unit = scanned.units[i];
+      normalize(unit);
+      const std::string path = fragment_path(fragment_dir, source);
+      std::string depfile = depfile_escape(path) + ":";
+      for (const auto& input : unit.inputs) depfile += " \\\n  " + depfile_escape(input);
+      const auto index = static_cast<size_t>(std::find(options.parse.sources.begin(), options.parse.sources.end(),
+                                                       source) - options.parse.sources.begin());
+      if (!write_file(path + ".d", depfile + "\n") || !write_file(path + ".key", keys[index]) ||
+          !write_file(path, to_fragment(unit))) {
+        llvm::errs() << "bg-gen: error: cannot write '" << path << "'\n";
+        return 2;
+      }
+      std::error_code ec;
+      fs::last_write_time(path, began, ec);
+    }
+    if (options.verbose)
+      for (const auto& source : stale.parse.sources) llvm::outs() << "scanned   " << source << "\n";
+  }
+
+  // Merge every fragment, then render.
+  Model model;
+  std::set<std::string> inputs;
+  for (const auto& source : options.parse.sources) {
+    const std::string path = fragment_path(fragment_dir, source);
+    try {
+      merge(model, from_fragment(read_file(path), path));
+    } catch (const std::exception& e) {
+      llvm::errs() << e.what() << "\n";
+      return 2;
+    }
+    for (auto& file : dependency_files(read_file(path + ".d"))) inputs.insert(std::move(file));
+  }
+  normalize(model);
+  if (!checked(model)) return 1;
+  if (model.tasks.empty() && !options.target.empty())
+    llvm::errs() << "bg-gen: warning: no source of '" << options.target << "' declares a [[bg::task]] ("
+                 << options.parse.sources.size() << " read); its registry is empty. Annotate a function, or drop "
+                 << "bg_generate_tasks(" << options.target << ")\n";
+  if (int status = write_outputs(model, options, /*with_depfile=*/false); status != 0) return status;
+  // The step's depfile: the build reruns it when any file a source read changes.
+  std::string depfile = depfile_escape(stamp) + ":";
+  for (const auto& input : inputs) depfile += " \\\n  " + depfile_escape(input);
+  if (!write_file(options.emit.output_dir + "/" + options.emit.basename + ".d", depfile + "\n") ||
+      !write_file(stamp, std::to_string(model.tasks.size()) + " task(s)\n")) {
+    llvm::errs() << "bg-gen: error: cannot write '" << stamp << "'\n";
+    return 2;
+  }
+  return 0;
+}
 
 int generate(const clang::tooling::CompilationDatabase& database, const DriverOptions& options) {
   auto parsed = parse_sources(database, options.parse);

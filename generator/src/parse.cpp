@@ -171,7 +171,7 @@ void run_clang(const clang::tooling::CompilationDatabase& database, const std::s
 }
 
 UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const std::string& source,
-                     const ParseOptions& options) {
+                     const ParseOptions& options, PrescanCache& cache) {
   if (options.prescan) {
     auto commands = database.getCompileCommands(source);
     if (!commands.empty()) {
@@ -181,7 +181,7 @@ UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const 
                                    clang::tooling::getClangStripDependencyFileAdjuster(),
                                    clang::tooling::getClangSyntaxOnlyAdjuster()})
         command = adjuster(command, source);
-      auto scan = prescan(adjust_command(command, options.resource_dir, options.stubs), commands.front().Directory,
+      auto scan = prescan(cache, adjust_command(command, options.resource_dir, options.stubs), commands.front().Directory,
                           options.stubs);
       // No attribute in any file read: nothing to parse. A failure (a
       // missing header, say) is reported by the full parse, as the compiler
@@ -284,12 +284,13 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
   return out;
 }
 
-ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, const ParseOptions& options) {
+ParseResult parse_each(const clang::tooling::CompilationDatabase& database, const ParseOptions& options) {
   register_task_attribute();
+  PrescanCache cache;
   std::vector<UnitResult> units(options.sources.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < units.size(); i = next++) units[i] = parse_one(database, options.sources[i], options);
+    for (size_t i = next++; i < units.size(); i = next++) units[i] = parse_one(database, options.sources[i], options, cache);
   };
   unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(units.size())));
   std::vector<std::thread> threads;
@@ -297,15 +298,21 @@ ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, c
   work();
   for (auto& t : threads) t.join();
 
-  // Merge in the order the sources were given, so that the result does not
-  // depend on which thread finished first.
+  // In the order the sources were given, whichever thread finished first.
   ParseResult result;
   for (auto& unit : units) {
-    merge(result.model, std::move(unit.model));
+    result.units.push_back(std::move(unit.model));
     result.clang_errors += unit.errors;
     result.error_count += unit.error_count;
     result.parsed += unit.parsed ? 1 : 0;
   }
+  return result;
+}
+
+ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, const ParseOptions& options) {
+  ParseResult result = parse_each(database, options);
+  for (auto& unit : result.units) merge(result.model, std::move(unit));
+  result.units.clear();
   normalize(result.model);
   return result;
 }

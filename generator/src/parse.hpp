@@ -29,7 +29,8 @@ struct ParseOptions {
 };
 
 struct ParseResult {
-  Model model;
+  Model model;               ///< parse_sources: every source's model, merged
+  std::vector<Model> units;  ///< parse_each: one model per source, in order
   /// Clang's errors, rendered as Clang renders them, in source order.
   std::string clang_errors;
   unsigned error_count = 0;
@@ -37,7 +38,11 @@ struct ParseResult {
   unsigned parsed = 0;
 };
 
-/// Parses every source with the commands `database` gives for it.
+/// Parses every source with the commands `database` gives for it, in
+/// parallel, sharing one prescan cache; one model per source.
+ParseResult parse_each(const clang::tooling::CompilationDatabase& database, const ParseOptions& options);
+
+/// parse_each, with the models merged and normalized.
 ParseResult parse_sources(const clang::tooling::CompilationDatabase& database, const ParseOptions& options);
 
 /// Finds the directory with Clang's builtin headers (stddef.h, ...) for the

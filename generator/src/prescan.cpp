@@ -14,8 +14,8 @@ namespace {
 
 namespace deps = clang::tooling::dependencies;
 
-/// The files of a Make-style dependency rule ("out.o: a.cpp b.h" with
-/// backslash-newline continuations), with backslash-escaped spaces undone.
+}  // namespace
+
 std::vector<std::string> dependency_files(const std::string& rule) {
   std::vector<std::string> files;
   std::string current;
@@ -54,7 +54,14 @@ std::vector<std::string> dependency_files(const std::string& rule) {
   return files;
 }
 
-}  // namespace
+
+struct PrescanCache::Impl {
+  deps::DependencyScanningService service{deps::ScanningMode::DependencyDirectivesScan,
+                                          deps::ScanningOutputFormat::Make};
+};
+
+PrescanCache::PrescanCache() : impl_(std::make_unique<Impl>()) {}
+PrescanCache::~PrescanCache() = default;
 
 bool has_bg_attribute(const std::string& text) {
   if (text.find("bg") == std::string::npos) return false;  // most files: no lexing at all
@@ -82,7 +89,7 @@ bool has_bg_attribute(const std::string& text) {
   return false;
 }
 
-PrescanResult prescan(const std::vector<std::string>& command, const std::string& directory,
+PrescanResult prescan(PrescanCache& cache, const std::vector<std::string>& command, const std::string& directory,
                       const std::vector<std::string>& stubs) {
   PrescanResult result;
   auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::createPhysicalFileSystem());
@@ -91,9 +98,7 @@ PrescanResult prescan(const std::vector<std::string>& command, const std::string
     memory->addFile(stub, 0, llvm::MemoryBuffer::getMemBufferCopy("#pragma once\n", stub));
   overlay->pushOverlay(memory);
 
-  deps::DependencyScanningService service(deps::ScanningMode::DependencyDirectivesScan,
-                                          deps::ScanningOutputFormat::Make);
-  deps::DependencyScanningTool tool(service, overlay);
+  deps::DependencyScanningTool tool(cache.impl().service, overlay);
   auto rule = tool.getDependencyFile(command, directory);
   if (!rule) {
     llvm::consumeError(rule.takeError());

@@ -10,10 +10,28 @@
 // attribute whose `bg` is built by token pasting would be missed.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace bg::gen {
+
+/// What prescans of one bg-gen run share: Clang's cache of headers reduced to
+/// their directives, so that a header read by many sources (the standard
+/// library, Boost) is reduced once. Thread-safe.
+class PrescanCache {
+ public:
+  PrescanCache();
+  ~PrescanCache();
+  PrescanCache(const PrescanCache&) = delete;
+  PrescanCache& operator=(const PrescanCache&) = delete;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 struct PrescanResult {
   bool may_declare_tasks = true;  ///< some file read has a bg:: attribute, or the scan failed
@@ -24,8 +42,12 @@ struct PrescanResult {
 /// `command` is the compile command (compiler first) for `source`, already
 /// adjusted for bg-gen; `directory` is where it runs. `stubs` are read as
 /// empty generated headers, as in the full parse.
-PrescanResult prescan(const std::vector<std::string>& command, const std::string& directory,
+PrescanResult prescan(PrescanCache& cache, const std::vector<std::string>& command, const std::string& directory,
                       const std::vector<std::string>& stubs);
+
+/// The files of a Make-style dependency rule (`target: a.cpp b.h \`-newline
+/// continuations, backslash-escaped spaces), without the target.
+std::vector<std::string> dependency_files(const std::string& rule);
 
 /// Whether `text` (one file's contents) has a `[[bg::` or `[[using bg:`
 /// attribute, comments and string literals aside. Exposed for tests.

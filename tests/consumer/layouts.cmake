@@ -2,9 +2,11 @@
 # checks the edit-compile loop as a developer lives it:
 #   nothing changed             -> the build runs nothing at all
 #   a source without tasks, or
-#   a task's body, edited       -> that source's bg-gen step runs, nothing
-#                                  generated is rewritten or recompiled, and
-#                                  the next build runs nothing (Make too)
+#   a task's body, edited       -> bg-gen rescans that source alone (its
+#                                  fragment is the only one rewritten),
+#                                  nothing generated is rewritten or
+#                                  recompiled, and the next build runs
+#                                  nothing (Make too)
 #   a task added to a header    -> it appears in the generated header
 set(src ${BINARY}/src)
 set(build ${BINARY}/build)
@@ -45,16 +47,31 @@ function(stamps out)
   set(${out} "${list}" PARENT_SCOPE)
 endfunction()
 
+# The time each source of the executable was last scanned, as "file=time".
+function(scans out)
+  file(GLOB fragments ${generated}/fragments/*.bgf)
+  set(list "")
+  foreach(fragment IN LISTS fragments)
+    get_filename_component(name ${fragment} NAME)
+    string(REGEX REPLACE "\\.[0-9a-f]+\\.bgf$" "" name "${name}")
+    file(TIMESTAMP ${fragment} t "%s")
+    list(APPEND list "${name}=${t}")
+  endforeach()
+  set(${out} "${list}" PARENT_SCOPE)
+endfunction()
+
 run("configuring the consumer" ${CMAKE_COMMAND} -S ${src} -B ${build} ${ARGS})
 build("building the consumer")
-if(NOT output MATCHES "bg-gen: scanning app/late.cpp")
-  message(FATAL_ERROR "late.cpp, added after bg_generate_tasks, was not read:\n${output}")
+scans(scanned)
+if(NOT scanned MATCHES "late.cpp=")
+  message(FATAL_ERROR "late.cpp, added after bg_generate_tasks, was not read (scanned: ${scanned})")
 endif()
 run("running the consumer" ${build}/layouts)
 message(STATUS "${output}")
 expect_nothing_ran("a complete build")
 
 stamps(before)
+scans(scanned_before)
 foreach(edit IN ITEMS helper main)
   # One-second timestamps: let a second pass so that a rewrite cannot hide.
   execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
@@ -66,10 +83,15 @@ foreach(edit IN ITEMS helper main)
     file(WRITE ${src}/app/main.cpp "${text}")
   endif()
   build("editing ${edit}.cpp")
-  string(REGEX MATCHALL "bg-gen: scanning [^\r\n]*" scans "${output}")
-  if(NOT scans STREQUAL "bg-gen: scanning app/${edit}.cpp")
-    message(FATAL_ERROR "editing ${edit}.cpp ran the bg-gen steps '${scans}', expected only its own:\n${output}")
+  scans(scanned_after)
+  set(rescanned ${scanned_after})
+  list(REMOVE_ITEM rescanned ${scanned_before})
+  list(TRANSFORM rescanned REPLACE "=.*" "")
+  if(NOT rescanned STREQUAL "${edit}.cpp")
+    message(FATAL_ERROR "editing ${edit}.cpp rescanned '${rescanned}', expected only ${edit}.cpp\n"
+                        "before: ${scanned_before}\nafter: ${scanned_after}")
   endif()
+  set(scanned_before ${scanned_after})
   stamps(after)
   if(NOT before STREQUAL after)
     message(FATAL_ERROR "editing ${edit}.cpp rewrote generated files or recompiled the generated source "
