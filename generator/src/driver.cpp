@@ -44,6 +44,14 @@ bool checked(const Model& model) {
   return false;
 }
 
+/// A build target that declares no task is most likely a mistake.
+void warn_if_no_task(const Model& model, const DriverOptions& options, size_t sources) {
+  if (!model.tasks.empty() || options.target.empty()) return;
+  llvm::errs() << "bg-gen: warning: no source of '" << options.target << "' declares a [[bg::task]] (" << sources
+               << " read); its registry is empty. Annotate a function, or drop bg_generate_tasks(" << options.target
+               << ")\n";
+}
+
 int write_outputs(const Model& model, const DriverOptions& options, bool with_depfile) {
   try {
     auto files = emit(model, options.emit);
@@ -180,10 +188,7 @@ int update(const clang::tooling::CompilationDatabase& database, const DriverOpti
   }
   normalize(model);
   if (!checked(model)) return 1;
-  if (model.tasks.empty() && !options.target.empty())
-    llvm::errs() << "bg-gen: warning: no source of '" << options.target << "' declares a [[bg::task]] ("
-                 << options.parse.sources.size() << " read); its registry is empty. Annotate a function, or drop "
-                 << "bg_generate_tasks(" << options.target << ")\n";
+  warn_if_no_task(model, options, options.parse.sources.size());
   if (int status = write_outputs(model, options, /*with_depfile=*/false); status != 0) return status;
   // The step's depfile: the build reruns it when any file a source read changes.
   std::string depfile = depfile_escape(stamp) + ":";
@@ -241,10 +246,7 @@ int merge(const std::vector<std::string>& fragments, const DriverOptions& option
   }
   normalize(model);
   if (!checked(model)) return 1;
-  if (model.tasks.empty() && !options.target.empty())
-    llvm::errs() << "bg-gen: warning: no source of '" << options.target << "' declares a [[bg::task]] (" << fragments.size()
-                 << " read); its registry is empty. Annotate a function, or drop bg_generate_tasks(" << options.target
-                 << ")\n";
+  warn_if_no_task(model, options, fragments.size());
   if (int status = write_outputs(model, options, /*with_depfile=*/false); status != 0) return status;
   if (!stamp.empty() && !write_file(stamp, std::to_string(model.tasks.size()) + " task(s)\n")) {
     llvm::errs() << "bg-gen: error: cannot write '" << stamp << "'\n";

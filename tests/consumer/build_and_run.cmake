@@ -6,17 +6,7 @@
 #   a header that declares tasks            -> bg-gen reruns (found through
 #                                              its depfile) and the new task
 #                                              is in the generated header
-set(src ${BINARY}/src)
-set(build ${BINARY}/build)
-file(REMOVE_RECURSE ${BINARY})
-file(COPY ${SOURCE}/ DESTINATION ${src})
-
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/consumer_common.cmake)
 
 run("configuring the consumer" ${CMAKE_COMMAND} -S ${src} -B ${build} ${ARGS})
 run("building the consumer" ${CMAKE_COMMAND} --build ${build} -j2)

@@ -8,18 +8,7 @@
 #                                  recompiled, and the next build runs
 #                                  nothing (Make too)
 #   a task added to a header    -> it appears in the generated header
-set(src ${BINARY}/src)
-set(build ${BINARY}/build)
-file(REMOVE_RECURSE ${BINARY})
-file(COPY ${SOURCE}/ DESTINATION ${src})
-
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(output "${out}${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/consumer_common.cmake)
 
 function(build what)
   run("${what}" ${CMAKE_COMMAND} --build ${build} -j2)
