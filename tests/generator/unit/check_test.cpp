@@ -65,5 +65,37 @@ TEST(Check, DiagnosticsAreOrderedByPosition) {
   EXPECT_EQ(diagnostics[1].pos.line, 9u);
 }
 
+TEST(Check, ANodiscardReturnIsAWarningThatDoesNotStopGeneration) {
+  Model model;
+  model.tasks.push_back(task_named("probe", "app::probe", 3));
+  model.tasks[0].return_type = "app::Status";
+  model.tasks[0].returns = ReturnKind::nodiscard_value;
+  auto diagnostics = check(model);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_TRUE(diagnostics[0].warning);
+  EXPECT_EQ(error_count(diagnostics), 0u);
+  EXPECT_NE(diagnostics[0].message.find("returns 'app::Status', marked [[nodiscard]]"), std::string::npos)
+      << diagnostics[0].message;
+  EXPECT_NE(render(diagnostics).find(": warning: "), std::string::npos);
+  model.tasks[0].returns = ReturnKind::expected;  // its error is reported as a failure: nothing to say
+  EXPECT_TRUE(check(model).empty());
+}
+
+TEST(Check, DefaultsOnASourceOnlyTaskAreAnErrorAndInAHeaderAreFine) {
+  Model model;
+  model.tasks.push_back(task_named("retry", "app::retry", 3));
+  Param attempts;
+  attempts.name = "attempts";
+  attempts.declared_type = attempts.stored_type = "int";
+  attempts.default_text = "3";
+  model.tasks[0].params.push_back(attempts);
+  model.tasks[0].declared_in_header = true;
+  EXPECT_TRUE(check(model).empty());
+  model.tasks[0].declared_in_header = false;
+  auto diagnostics = check(model);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics[0].message.find("declare the function in a header"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bg::gen
