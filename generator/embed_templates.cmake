@@ -3,8 +3,9 @@
 #   OUTPUT   the header to write
 #   HEADER   templates/bg_tasks.hpp.mustache
 #   SOURCE   templates/bg_tasks.cpp.mustache
+#   JSON     templates/bg_tasks_json.cpp.mustache
 set(text "// Generated from generator/templates/ by embed_templates.cmake. Do not edit.\n#pragma once\n")
-foreach(pair "kHeaderTemplate;${HEADER}" "kSourceTemplate;${SOURCE}")
+foreach(pair "kHeaderTemplate;${HEADER}" "kSourceTemplate;${SOURCE}" "kJsonSourceTemplate;${JSON}")
   list(GET pair 0 name)
   list(GET pair 1 file)
   file(READ "${file}" content)
