@@ -181,7 +181,7 @@ function(_bg_task_sources target out_var)
     if(NOT language AND NOT location MATCHES "\\.(cpp|cc|cxx|c\\+\\+|C|CPP)$")
       continue()
     endif()
-    if(location STREQUAL "${out}/${basename}.cpp" OR location STREQUAL "${out}/${basename}_json.cpp")
+    if(location STREQUAL "${out}/${basename}.cpp")
       continue()
     endif()
     list(APPEND result ${location})
@@ -239,7 +239,7 @@ function(_bg_generate_tasks_steps target)
   set(stamp ${out}/${BASENAME}.stamp)
   add_custom_command(
     OUTPUT ${stamp}
-    BYPRODUCTS ${out}/${BASENAME}.hpp ${out}/${BASENAME}.cpp ${out}/${BASENAME}_json.cpp ${out}/${BASENAME}.json
+    BYPRODUCTS ${out}/${BASENAME}.hpp ${out}/${BASENAME}.cpp ${out}/${BASENAME}.json
     COMMAND bgtasks::bg-gen --fragments=${out}/fragments --stamp=${stamp} -p ${CMAKE_BINARY_DIR}
             --object-dir=${binary_dir}/CMakeFiles/${target}.dir -o ${out} --basename=${BASENAME}
             --namespace=${NAMESPACE} --root=${ROOT} --target=${target} ${export_args} ${stubs} ${sources}
@@ -249,17 +249,16 @@ function(_bg_generate_tasks_steps target)
     COMMENT "bg-gen: [[bg::task]] entry points for ${target}")
 
   if(IN_TARGET_DIR)
-    target_sources(${target} PRIVATE ${stamp} ${out}/${BASENAME}.cpp ${out}/${BASENAME}_json.cpp
-                   ${out}/${BASENAME}.hpp)
+    target_sources(${target} PRIVATE ${stamp} ${out}/${BASENAME}.cpp ${out}/${BASENAME}.hpp)
   else()
     # The target lives in a directory that is already complete: a custom
     # target here runs the steps first, and the generated source is marked
     # as generated where the target is.
     add_custom_target(${target}_bg_tasks DEPENDS ${stamp})
     add_dependencies(${target} ${target}_bg_tasks)
-    set_source_files_properties(${out}/${BASENAME}.cpp ${out}/${BASENAME}_json.cpp ${out}/${BASENAME}.hpp
-                                TARGET_DIRECTORY ${target} PROPERTIES GENERATED TRUE)
-    target_sources(${target} PRIVATE ${out}/${BASENAME}.cpp ${out}/${BASENAME}_json.cpp)
+    set_source_files_properties(${out}/${BASENAME}.cpp ${out}/${BASENAME}.hpp TARGET_DIRECTORY ${target}
+                                PROPERTIES GENERATED TRUE)
+    target_sources(${target} PRIVATE ${out}/${BASENAME}.cpp)
   endif()
 endfunction()
 

@@ -3,9 +3,8 @@
 #   OUTPUT   the header to write
 #   HEADER   templates/bg_tasks.hpp.mustache
 #   SOURCE   templates/bg_tasks.cpp.mustache
-#   JSON     templates/bg_tasks_json.cpp.mustache
 set(text "// Generated from generator/templates/ by embed_templates.cmake. Do not edit.\n#pragma once\n")
-foreach(pair "kHeaderTemplate;${HEADER}" "kSourceTemplate;${SOURCE}" "kJsonSourceTemplate;${JSON}")
+foreach(pair "kHeaderTemplate;${HEADER}" "kSourceTemplate;${SOURCE}")
   list(GET pair 0 name)
   list(GET pair 1 file)
   file(READ "${file}" content)

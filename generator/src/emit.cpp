@@ -8,7 +8,7 @@
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
-#include "templates.inc"  // kHeaderTemplate, kSourceTemplate, kJsonSourceTemplate (from templates/)
+#include "templates.inc"  // kHeaderTemplate, kSourceTemplate (generated from templates/)
 #include "version.hpp"
 
 namespace bg::gen {
@@ -356,16 +356,12 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   view.set("declarations", declarations);
   view.set("tasks", tasks);
   view.set("has_tasks", !model.tasks.empty());
-  view.set("any_maybe_json", std::any_of(model.tasks.begin(), model.tasks.end(), [](const Task& task) {
-             return maybe_json_invocable(task) && !json_invocable(task);
-           }));
   view.set("enums", enum_list);
 
   std::map<std::string, std::string> files;
   const std::string& base = options.basename;
   files[base + ".hpp"] = render("bg_tasks.hpp", kHeaderTemplate, view);
   files[base + ".cpp"] = render("bg_tasks.cpp", kSourceTemplate, view);
-  files[base + "_json.cpp"] = render("bg_tasks_json.cpp", kJsonSourceTemplate, view);
 
   // The manifest is data, not code: nlohmann writes it, keys in a fixed order.
   nlohmann::ordered_json manifest;

@@ -31,7 +31,7 @@ foreach(out IN ITEMS "${first}" "${second}")
 endforeach()
 
 set(failed "")
-foreach(name IN ITEMS bg_tasks.hpp bg_tasks.cpp bg_tasks_json.cpp bg_tasks.json)
+foreach(name IN ITEMS bg_tasks.hpp bg_tasks.cpp bg_tasks.json)
   file(READ "${first}/${name}" a)
   file(READ "${second}/${name}" b)
   if(NOT a STREQUAL b)

@@ -54,8 +54,6 @@ TEST(Emit, SourceHoldsTheRegistryWithRelativePaths) {
   const std::string& source = files.at("bg_tasks.cpp");
   EXPECT_NE(source.find(".file = \"src/send.cpp\""), std::string::npos) << source;
   EXPECT_NE(source.find("constexpr bool send_json_invocable = true;"), std::string::npos) << source;
-  EXPECT_EQ(source.find("nlohmann"), std::string::npos) << "only the JSON source includes nlohmann-json";
-  EXPECT_NE(files.at("bg_tasks_json.cpp").find("bg::TaskId send_invoke("), std::string::npos);
   EXPECT_NE(source.find(".json_invocable = send_json_invocable,"), std::string::npos);
   EXPECT_NE(source.find("static_cast<void (*)(const std::string &)>(&::app::send)"), std::string::npos);
 }
@@ -113,11 +111,8 @@ TEST(Emit, DefaultArgumentsGiveShorterCallsAndOptionalFields) {
       << source;
   EXPECT_NE(source.find("return make(std::move(to_), ::app::bg_default_send_retries());"), std::string::npos);
   EXPECT_NE(source.find("std::move(a.retries).take_or(&::app::bg_default_send_retries)"), std::string::npos);
-  EXPECT_NE(files.at("bg_tasks_json.cpp")
-                .find(".retries = bg_arguments.has(1) ? bg::Defaulted<int>(bg_arguments.take<int>(1)) : "
-                      "bg::Defaulted<int>(),"),
-            std::string::npos)
-      << files.at("bg_tasks_json.cpp");
+  EXPECT_NE(source.find("bg_arguments.has(1) ? bg_arguments.take<int>(1) : ::app::bg_default_send_retries()"),
+            std::string::npos);
   EXPECT_NE(source.find(".required_params = 1,"), std::string::npos);
   EXPECT_NE(files.at("bg_tasks.json").find("\"default\": \"kRetries + 1\""), std::string::npos);
 }
@@ -128,8 +123,7 @@ TEST(Emit, BasenameAndExportMacroNameTheFiles) {
   o.export_macro = "MAIL_EXPORT";
   o.export_header = "\"mail_export.h\"";
   auto files = emit(one_task_model(), o);
-  ASSERT_TRUE(files.count("mail_tasks.hpp") && files.count("mail_tasks.cpp") && files.count("mail_tasks_json.cpp") &&
-              files.count("mail_tasks.json"));
+  ASSERT_TRUE(files.count("mail_tasks.hpp") && files.count("mail_tasks.cpp") && files.count("mail_tasks.json"));
   const std::string& header = files.at("mail_tasks.hpp");
   EXPECT_NE(header.find("#include \"mail_export.h\""), std::string::npos) << header;
   EXPECT_NE(header.find("MAIL_EXPORT static bg::detail::ErasedTask make("), std::string::npos);
