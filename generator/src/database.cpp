@@ -8,10 +8,18 @@ TargetDatabase::TargetDatabase(const clang::tooling::CompilationDatabase& inner,
     : inner_(inner), object_dir_(std::move(object_dir)) {}
 
 std::vector<clang::tooling::CompileCommand> TargetDatabase::getCompileCommands(llvm::StringRef file) const {
+  // A command of the file's own, not one Clang's interpolation guessed from
+  // a similarly named file (it says how in Heuristic), which may belong to
+  // another target.
   auto own = inner_.getCompileCommands(file);
-  if (!own.empty() || object_dir_.empty()) return own;
+  const bool guessed = !own.empty() && !own.front().Heuristic.empty();
+  if ((!own.empty() && !guessed) || object_dir_.empty()) return own;
   for (const auto& command : inner_.getAllCompileCommands()) {
+    // CMake before 3.20 and some versions after write no "output" field:
+    // the object is then the argument of -o.
     llvm::SmallString<256> output(command.Output);
+    for (size_t i = 0; output.empty() && i + 1 < command.CommandLine.size(); ++i)
+      if (command.CommandLine[i] == "-o") output = command.CommandLine[i + 1];
     if (output.empty()) continue;
     if (!llvm::sys::path::is_absolute(output)) {
       llvm::SmallString<256> absolute(command.Directory);

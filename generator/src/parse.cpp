@@ -264,7 +264,13 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
     if (a.startswith("-std=") || a.startswith("--std")) has_std = true;
     out.push_back(clang_spelling(command[i]));
   }
-  // Options may follow the input file, so appending is enough.
+  // Options may follow the input file, but not a "--" (after which every
+  // argument is an input, as interpolated commands have it): insert there.
+  std::vector<std::string> inputs;
+  if (auto dashes = std::find(out.begin(), out.end(), "--"); dashes != out.end()) {
+    inputs.assign(dashes, out.end());
+    out.erase(dashes, out.end());
+  }
   if (!has_resource_dir && !resource_dir.empty()) out.push_back("-resource-dir=" + resource_dir);
   if (!has_std) out.push_back("-std=c++20");  // bgtasks needs C++20; Clang 16 defaults to C++17
   out.push_back("-DBG_GEN=1");
@@ -281,6 +287,7 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
   std::set<std::string> stub_dirs;
   for (const auto& stub : stubs) stub_dirs.insert(std::string(llvm::sys::path::parent_path(stub)));
   for (const auto& dir : stub_dirs) out.push_back("-idirafter" + dir);
+  out.insert(out.end(), inputs.begin(), inputs.end());
   return out;
 }
 

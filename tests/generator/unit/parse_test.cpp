@@ -42,6 +42,15 @@ TEST(AdjustCommand, KeepsTheUsersStandardAndResourceDir) {
   EXPECT_EQ(std::count(out.begin(), out.end(), "-resource-dir=/res"), 0);
 }
 
+TEST(AdjustCommand, AddsFlagsBeforeADoubleDash) {
+  // Interpolated commands end with "-- file": after it, everything is an input.
+  auto out = adjust_command({"g++", "-O2", "--", "a.cpp"}, "/res", {});
+  auto dashes = std::find(out.begin(), out.end(), "--");
+  ASSERT_NE(dashes, out.end());
+  EXPECT_EQ(std::vector<std::string>(dashes, out.end()), (std::vector<std::string>{"--", "a.cpp"}));
+  EXPECT_NE(std::find(out.begin(), dashes, "-DBG_GEN=1"), dashes);
+}
+
 TEST(AdjustCommand, SpellsNewerStandardsAsClang16Does) {
   for (auto [given, expected] : {std::pair{"-std=c++23", "-std=c++2b"}, std::pair{"-std=gnu++23", "-std=gnu++2b"},
                                  std::pair{"-std=c++26", "-std=c++2b"}, std::pair{"-std=c++17", "-std=c++17"}}) {
