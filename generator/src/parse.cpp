@@ -259,6 +259,17 @@ std::vector<std::string> adjust_command(const std::vector<std::string>& command,
   for (size_t i = 0; i < command.size(); ++i) {
     if (drop[i]) continue;
     llvm::StringRef a(command[i]);
+    // A compiled PCH may not exist yet when bg-gen runs (it is built with the
+    // target's objects), and is the compiler's cache anyway: bg-gen reads the
+    // header's text, which CMake also passes with -include.
+    if (a == "-include-pch") {
+      ++i;
+      continue;
+    }
+    if (a == "-Xclang" && i + 1 < command.size() && command[i + 1] == "-include-pch") {
+      i += (i + 3 < command.size() && command[i + 2] == "-Xclang") ? 3 : 2;
+      continue;
+    }
     if (a == "-w") continue;  // would hide the unknown-attribute warnings bg-gen reads
     if (a.startswith("-resource-dir")) has_resource_dir = true;
     if (a.startswith("-std=") || a.startswith("--std")) has_std = true;

@@ -51,6 +51,17 @@ TEST(AdjustCommand, AddsFlagsBeforeADoubleDash) {
   EXPECT_NE(std::find(out.begin(), dashes, "-DBG_GEN=1"), dashes);
 }
 
+TEST(AdjustCommand, ReadsAPrecompiledHeadersTextNotThePch) {
+  // CMake's flags for a Clang PCH; the .pch may not exist yet when bg-gen runs.
+  auto out = adjust_command({"clang++", "-Xclang", "-include-pch", "-Xclang", "/b/cmake_pch.hxx.pch", "-Xclang",
+                             "-include", "-Xclang", "/b/cmake_pch.hxx", "-include-pch", "/b/other.pch", "a.cpp"},
+                            "/res", {});
+  EXPECT_EQ(std::count(out.begin(), out.end(), "-include-pch"), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), "/b/cmake_pch.hxx.pch"), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), "/b/other.pch"), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), "/b/cmake_pch.hxx"), 1) << "the header's text is still read";
+}
+
 TEST(AdjustCommand, SpellsNewerStandardsAsClang16Does) {
   for (auto [given, expected] : {std::pair{"-std=c++23", "-std=c++2b"}, std::pair{"-std=gnu++23", "-std=gnu++2b"},
                                  std::pair{"-std=c++26", "-std=c++2b"}, std::pair{"-std=c++17", "-std=c++17"}}) {
