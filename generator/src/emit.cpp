@@ -356,6 +356,9 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   view.set("declarations", declarations);
   view.set("tasks", tasks);
   view.set("has_tasks", !model.tasks.empty());
+  view.set("any_maybe_json", std::any_of(model.tasks.begin(), model.tasks.end(), [](const Task& task) {
+             return maybe_json_invocable(task) && !json_invocable(task);
+           }));
   view.set("enums", enum_list);
 
   std::map<std::string, std::string> files;

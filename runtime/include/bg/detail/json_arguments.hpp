@@ -4,6 +4,13 @@
 // Every conversion checks its JSON type and range and throws DispatchError
 // naming the parameter; the generated invoker converts all arguments before
 // it submits, so a bad argument means nothing runs.
+//
+// Only nlohmann/json_fwd.hpp is included: the conversions read values through
+// a few accessors compiled into the runtime, so the generated source does not
+// parse nlohmann/json.hpp (most of its compile time). Parameters of the
+// user's own types, read by their from_json, need the whole library:
+// <bg/detail/json_user_types.hpp>, which the generated source includes only
+// then.
 #pragma once
 
 #include <cmath>
@@ -19,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <bg/registry.hpp>
 
@@ -35,18 +42,35 @@ struct EnumNames;  // static constexpr std::pair<std::string_view, E> entries[];
 /// "a string", "an array", ... for messages.
 std::string json_type_name(const nlohmann::json& value);
 
+/// Compiled accessors (runtime/src/json_access.cpp). Each assumes the kind
+/// its caller checked.
+enum class JsonKind { null, boolean, signed_integer, unsigned_integer, floating, string, array, object, other };
+JsonKind json_kind(const nlohmann::json& value) noexcept;
+bool json_bool(const nlohmann::json& value);
+std::int64_t json_int(const nlohmann::json& value);
+std::uint64_t json_uint(const nlohmann::json& value);
+double json_double(const nlohmann::json& value);  ///< any number
+const std::string& json_string(const nlohmann::json& value);
+std::size_t json_size(const nlohmann::json& value);  ///< array elements or object members
+const nlohmann::json& json_element(const nlohmann::json& array, std::size_t index);
+/// Calls `visit(context, key, value)` for each member of an object.
+void json_members(const nlohmann::json& object, void* context,
+                  void (*visit)(void* context, const std::string& key, const nlohmann::json& value));
+std::string json_text(const nlohmann::json& value);  ///< compact JSON, for messages
+
+inline bool json_is_number(JsonKind kind) {
+  return kind == JsonKind::signed_integer || kind == JsonKind::unsigned_integer || kind == JsonKind::floating;
+}
+
+/// Converts JSON to T. Specialized below for the shapes bg-gen classifies;
+/// the primary template (the user's own types) is in json_user_types.hpp.
 template <class T>
 struct FromJson;
 
-/// A class of the user's that nlohmann-json can read (a from_json found by
-/// argument-dependent lookup, or an adl_serializer specialization).
+/// JSON can carry T: what FromJson converts. The primary template (the
+/// user's own types) is in json_user_types.hpp.
 template <class T>
-concept nlohmann_readable = requires(const nlohmann::json& j) { j.template get<T>(); };
-
-/// JSON can carry T: what FromJson converts, decided where the generated
-/// source compiles (a user's from_json is visible there).
-template <class T>
-struct JsonDecodable : std::bool_constant<nlohmann_readable<T>> {};
+struct JsonDecodable;
 template <class T>
 inline constexpr bool json_decodable_v = JsonDecodable<T>::value;
 template <class T>
@@ -61,24 +85,6 @@ struct JsonDecodable<std::optional<T>> : JsonDecodable<T> {};
 template <class T>
 struct JsonDecodable<std::map<std::string, T>> : JsonDecodable<T> {};
 
-/// A user's class, read through nlohmann-json's from_json; its errors become
-/// DispatchError for the parameter.
-template <class T>
-struct FromJson {
-  static T convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if constexpr (nlohmann_readable<T>) {
-      try {
-        return v.get<T>();
-      } catch (const nlohmann::json::exception& e) {
-        throw_dispatch(DispatchReason::wrong_type, task, path, std::string("the value does not convert: ") + e.what());
-      }
-    } else {
-      // Not reached: the generated table marks such a task not invocable.
-      throw_dispatch(DispatchReason::wrong_type, task, path, "JSON cannot carry this parameter's type");
-    }
-  }
-};
-
 /// Converts `value` to T, or throws DispatchError for `path` of `task`.
 template <class T>
 T from_json(const nlohmann::json& value, std::string_view task, const std::string& path) {
@@ -88,9 +94,9 @@ T from_json(const nlohmann::json& value, std::string_view task, const std::strin
 template <>
 struct FromJson<bool> {
   static bool convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (!v.is_boolean())
+    if (json_kind(v) != JsonKind::boolean)
       throw_dispatch(DispatchReason::wrong_type, task, path, "expected true or false, got " + json_type_name(v));
-    return v.get<bool>();
+    return json_bool(v);
   }
 };
 
@@ -99,13 +105,14 @@ template <class T>
 struct FromJson<T> {
   static T convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
     using limits = std::numeric_limits<T>;
-    if (v.is_number_unsigned()) {
-      auto n = v.get<std::uint64_t>();
+    const JsonKind kind = json_kind(v);
+    if (kind == JsonKind::unsigned_integer) {
+      auto n = json_uint(v);
       if (n > static_cast<std::uint64_t>(limits::max())) out_of_range(v, task, path);
       return static_cast<T>(n);
     }
-    if (v.is_number_integer()) {
-      auto n = v.get<std::int64_t>();
+    if (kind == JsonKind::signed_integer) {
+      auto n = json_int(v);
       if constexpr (std::is_signed_v<T>) {
         if (n < static_cast<std::int64_t>(limits::min()) || n > static_cast<std::int64_t>(limits::max()))
           out_of_range(v, task, path);
@@ -121,7 +128,7 @@ struct FromJson<T> {
  private:
   [[noreturn]] static void out_of_range(const nlohmann::json& v, std::string_view task, const std::string& path) {
     throw_dispatch(DispatchReason::out_of_range, task, path,
-                   v.dump() + " is out of range [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
+                   json_text(v) + " is out of range [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
                        std::to_string(std::numeric_limits<T>::max()) + "]");
   }
 };
@@ -130,11 +137,11 @@ template <class T>
   requires std::is_floating_point_v<T>
 struct FromJson<T> {
   static T convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (!v.is_number())
+    if (!json_is_number(json_kind(v)))
       throw_dispatch(DispatchReason::wrong_type, task, path, "expected a number, got " + json_type_name(v));
-    auto d = v.get<double>();
+    auto d = json_double(v);
     if (std::isfinite(d) && std::fabs(d) > static_cast<double>(std::numeric_limits<T>::max()))
-      throw_dispatch(DispatchReason::out_of_range, task, path, v.dump() + " does not fit the parameter's type");
+      throw_dispatch(DispatchReason::out_of_range, task, path, json_text(v) + " does not fit the parameter's type");
     return static_cast<T>(d);
   }
 };
@@ -142,9 +149,9 @@ struct FromJson<T> {
 template <>
 struct FromJson<std::string> {
   static std::string convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (!v.is_string())
+    if (json_kind(v) != JsonKind::string)
       throw_dispatch(DispatchReason::wrong_type, task, path, "expected a string, got " + json_type_name(v));
-    return v.get<std::string>();
+    return json_string(v);
   }
 };
 
@@ -152,10 +159,10 @@ template <class E>
   requires std::is_enum_v<E>
 struct FromJson<E> {
   static E convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (!v.is_string())
+    if (json_kind(v) != JsonKind::string)
       throw_dispatch(DispatchReason::wrong_type, task, path,
                      "expected an enumerator name (a string), got " + json_type_name(v));
-    const auto& text = v.get_ref<const std::string&>();
+    const auto& text = json_string(v);
     std::string known;
     for (const auto& [name, value] : EnumNames<E>::entries) {
       if (name == text) return value;
@@ -170,12 +177,13 @@ struct FromJson<E> {
 template <class T>
 struct FromJson<std::vector<T>> {
   static std::vector<T> convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (!v.is_array())
+    if (json_kind(v) != JsonKind::array)
       throw_dispatch(DispatchReason::wrong_type, task, path, "expected an array, got " + json_type_name(v));
     std::vector<T> out;
-    out.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i)
-      out.push_back(from_json<T>(v[i], task, path + "[" + std::to_string(i) + "]"));
+    const std::size_t size = json_size(v);
+    out.reserve(size);
+    for (std::size_t i = 0; i < size; ++i)
+      out.push_back(from_json<T>(json_element(v, i), task, path + "[" + std::to_string(i) + "]"));
     return out;
   }
 };
@@ -183,7 +191,7 @@ struct FromJson<std::vector<T>> {
 template <class T>
 struct FromJson<std::optional<T>> {
   static std::optional<T> convert(const nlohmann::json& v, std::string_view task, const std::string& path) {
-    if (v.is_null()) return std::nullopt;
+    if (json_kind(v) == JsonKind::null) return std::nullopt;
     return from_json<T>(v, task, path);
   }
 };
@@ -192,12 +200,18 @@ template <class T>
 struct FromJson<std::map<std::string, T>> {
   static std::map<std::string, T> convert(const nlohmann::json& v, std::string_view task,
                                           const std::string& path) {
-    if (!v.is_object())
+    if (json_kind(v) != JsonKind::object)
       throw_dispatch(DispatchReason::wrong_type, task, path, "expected an object, got " + json_type_name(v));
-    std::map<std::string, T> out;
-    for (const auto& [key, item] : v.items())
-      out.emplace(key, from_json<T>(item, task, path + "." + key));
-    return out;
+    struct Visit {
+      std::map<std::string, T> out;
+      std::string_view task;
+      const std::string& path;
+    } visit{{}, task, path};
+    json_members(v, &visit, [](void* context, const std::string& key, const nlohmann::json& item) {
+      auto& self = *static_cast<Visit*>(context);
+      self.out.emplace(key, from_json<T>(item, self.task, self.path + "." + key));
+    });
+    return std::move(visit.out);
   }
 };
 

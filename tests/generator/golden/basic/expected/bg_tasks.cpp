@@ -5,6 +5,7 @@
 #include "bg_tasks.hpp"
 
 #include <bg/detail/json_arguments.hpp>
+#include <bg/detail/json_user_types.hpp>  // from_json of the parameters' own types
 
 template <>
 struct bg::detail::EnumNames<shop::Carrier> {
