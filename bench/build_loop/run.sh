@@ -100,7 +100,7 @@ int main() {
 }
 CPP
 
-seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null; awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.3f", a - b }'; }
+seconds() { local start=$EPOCHREALTIME; "$@" > /dev/null || exit 1; awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.3f", a - b }'; }
 edit() { echo "int edited_$RANDOM$RANDOM() { return 1; }" >> "$1"; }
 
 declare -A result
@@ -111,7 +111,12 @@ for generator in "Ninja" "Unix Makefiles"; do
     flag=OFF; [[ $variant == bgtasks ]] && flag=ON
     cmake -S "$copy" -B "$copy/build" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DWITH_BG=$flag \
       -DCMAKE_PREFIX_PATH="$prefix" > /dev/null
-    build() { cmake --build "$copy/build" -j "$jobs"; }
+    # A failed build stops the benchmark with its log: a time is only worth
+    # reporting for a build that succeeded.
+    build() {
+      cmake --build "$copy/build" -j "$jobs" > "$copy/build.log" 2>&1 ||
+        { cat "$copy/build.log" >&2; echo "build failed: $copy" >&2; exit 1; }
+    }
     key="$generator|$variant"
     result[$key|clean]=$(seconds build)
     result[$key|no-op]=$(seconds build)

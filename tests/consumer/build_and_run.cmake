@@ -19,11 +19,7 @@ if(NOT object OR NOT EXISTS ${generated}/bg_tasks.hpp)
 endif()
 
 function(stamps out)
-  set(list "")
-  foreach(file ${generated}/bg_tasks.hpp ${generated}/bg_tasks.cpp ${generated}/bg_tasks.json ${object})
-    file(TIMESTAMP ${file} t "%s")
-    list(APPEND list "${t}")
-  endforeach()
+  timestamps(list ${generated}/bg_tasks.hpp ${generated}/bg_tasks.cpp ${generated}/bg_tasks.json ${object})
   set(${out} "${list}" PARENT_SCOPE)
 endfunction()
 

@@ -14,3 +14,14 @@ function(run what)
   endif()
   set(output "${out}${err}" PARENT_SCOPE)
 endfunction()
+
+# The modification times (seconds) of the files given, as a list, to compare
+# before and after an edit.
+function(timestamps out)
+  set(list "")
+  foreach(file IN LISTS ARGN)
+    file(TIMESTAMP ${file} t "%s")
+    list(APPEND list "${t}")
+  endforeach()
+  set(${out} "${list}" PARENT_SCOPE)
+endfunction()
