@@ -111,14 +111,16 @@ std::string command_key(const clang::tooling::CompilationDatabase& database, con
 }
 
 /// Whether the fragment at `path` may be reused: it exists, was made with
-/// `key`, and no file it lists changed after it was scanned.
+/// `key`, and no file it lists changed after it was scanned. Those files go
+/// to `files`.
 bool up_to_date(const std::string& path, const std::string& key,
-                std::map<std::string, std::filesystem::file_time_type>& times) {
+                std::map<std::string, std::filesystem::file_time_type>& times, std::vector<std::string>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   auto scanned = fs::last_write_time(path, ec);
   if (ec || read_file(path + ".key") != key) return false;
-  for (const auto& file : dependency_files(read_file(path + ".d"))) {
+  files = dependency_files(read_file(path + ".d"));
+  for (const auto& file : files) {
     auto it = times.find(file);
     if (it == times.end()) {
       auto t = fs::last_write_time(file, ec);
@@ -140,9 +142,15 @@ int update(const clang::tooling::CompilationDatabase& database, const DriverOpti
   DriverOptions stale = options;
   stale.parse.sources.clear();
   std::vector<std::string> keys;
+  std::set<std::string> inputs;  // every file any source read: the step's depfile
   for (const auto& source : options.parse.sources) {
     keys.push_back(command_key(database, source, options));
-    if (!up_to_date(fragment_path(fragment_dir, source), keys.back(), times)) stale.parse.sources.push_back(source);
+    std::vector<std::string> files;
+    if (up_to_date(fragment_path(fragment_dir, source), keys.back(), times, files)) {
+      inputs.insert(files.begin(), files.end());
+    } else {
+      stale.parse.sources.push_back(source);
+    }
   }
 
   // Scan them together (one process, one cache of reduced headers), and
@@ -156,6 +164,7 @@ int update(const clang::tooling::CompilationDatabase& database, const DriverOpti
       const auto& source = stale.parse.sources[i];
       Model& unit = scanned.units[i];
       normalize(unit);
+      inputs.insert(unit.inputs.begin(), unit.inputs.end());
       const std::string path = fragment_path(fragment_dir, source);
       std::string depfile = depfile_escape(path) + ":";
       for (const auto& input : unit.inputs) depfile += " \\\n  " + depfile_escape(input);
@@ -175,7 +184,6 @@ int update(const clang::tooling::CompilationDatabase& database, const DriverOpti
 
   // Merge every fragment, then render.
   Model model;
-  std::set<std::string> inputs;
   for (const auto& source : options.parse.sources) {
     const std::string path = fragment_path(fragment_dir, source);
     try {
@@ -184,7 +192,6 @@ int update(const clang::tooling::CompilationDatabase& database, const DriverOpti
       llvm::errs() << e.what() << "\n";
       return 2;
     }
-    for (auto& file : dependency_files(read_file(path + ".d"))) inputs.insert(std::move(file));
   }
   normalize(model);
   if (!checked(model)) return 1;
@@ -210,9 +217,8 @@ int generate(const clang::tooling::CompilationDatabase& database, const DriverOp
 
 int scan(const clang::tooling::CompilationDatabase& database, const DriverOptions& options,
          const std::string& fragment) {
-  auto parsed = parse_sources(database, options.parse);
+  auto parsed = parse_sources(database, options.parse);  // merged and normalized
   if (parsed.error_count > 0) return report_clang_errors(parsed);
-  normalize(parsed.model);
   // The depfile first: a fragment without one would not be rerun when a
   // header changes.
   std::string depfile = depfile_escape(fragment) + ":";

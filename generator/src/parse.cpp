@@ -6,7 +6,6 @@
 #include <atomic>
 #include <mutex>
 #include <set>
-#include <tuple>
 #include <thread>
 
 #include <clang/Basic/DiagnosticIDs.h>
@@ -127,16 +126,14 @@ class CollectAction final : public clang::ASTFrontendAction {
   const std::vector<std::string>& stubs_;
 };
 
-template <class Action, class... Args>
-class ActionFactory final : public clang::tooling::FrontendActionFactory {
+class CollectActionFactory final : public clang::tooling::FrontendActionFactory {
  public:
-  explicit ActionFactory(Args&... args) : args_(args...) {}
-  std::unique_ptr<clang::FrontendAction> create() override {
-    return std::apply([](Args&... a) { return std::make_unique<Action>(a...); }, args_);
-  }
+  CollectActionFactory(Model& model, const std::vector<std::string>& stubs) : model_(model), stubs_(stubs) {}
+  std::unique_ptr<clang::FrontendAction> create() override { return std::make_unique<CollectAction>(model_, stubs_); }
 
  private:
-  std::tuple<Args&...> args_;
+  Model& model_;
+  const std::vector<std::string>& stubs_;
 };
 
 struct UnitResult {
@@ -146,11 +143,10 @@ struct UnitResult {
   bool parsed = false;  ///< parsed in full, not only preprocessed
 };
 
-/// Runs one action over `source` with bg-gen's adjustments; Clang's errors
-/// go to `result`.
-template <class Action, class... Args>
-void run_clang(const clang::tooling::CompilationDatabase& database, const std::string& source,
-               const ParseOptions& options, UnitResult& result, Args&... args) {
+/// Parses `source` with bg-gen's adjustments into `result`: its model and
+/// Clang's errors.
+void parse_in_full(const clang::tooling::CompilationDatabase& database, const std::string& source,
+                   const ParseOptions& options, UnitResult& result) {
   clang::tooling::ClangTool tool(database, {source});
   for (const auto& stub : options.stubs) tool.mapVirtualFile(stub, kStubHeader);
   tool.appendArgumentsAdjuster([&](const clang::tooling::CommandLineArguments& command, llvm::StringRef) {
@@ -159,7 +155,7 @@ void run_clang(const clang::tooling::CompilationDatabase& database, const std::s
   DiagnosticCollector diagnostics(result.model);
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);
-  ActionFactory<Action, Args...> factory(args...);
+  CollectActionFactory factory(result.model, options.stubs);
   int status = tool.run(&factory);
   result.errors = diagnostics.take_errors();
   result.error_count = diagnostics.getNumErrors();
@@ -195,7 +191,7 @@ UnitResult parse_one(const clang::tooling::CompilationDatabase& database, const 
   }
   UnitResult result;
   result.parsed = true;
-  run_clang<CollectAction>(database, source, options, result, result.model, options.stubs);
+  parse_in_full(database, source, options, result);
   return result;
 }
 

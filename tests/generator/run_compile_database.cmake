@@ -2,6 +2,7 @@
 # writes with CMAKE_EXPORT_COMPILE_COMMANDS) instead of flags after "--".
 # The output must equal the golden expectations of the same case.
 #   CASE, BG_GEN, WORK, INCLUDES as in run_golden.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/expect_golden.cmake)
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/out")
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
@@ -24,10 +25,4 @@ execute_process(COMMAND "${BG_GEN}" -p "${WORK}" -o "${WORK}/out" --root "${CASE
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "bg-gen -p failed (${rc}):\n${err}")
 endif()
-foreach(name IN ITEMS bg_tasks.hpp bg_tasks.cpp bg_tasks.json)
-  file(READ "${WORK}/out/${name}" got)
-  file(READ "${CASE}/expected/${name}" expected)
-  if(NOT got STREQUAL expected)
-    message(FATAL_ERROR "${name} from -p differs from ${CASE}/expected/${name}")
-  endif()
-endforeach()
+expect_golden("${WORK}/out" "${CASE}" "-p")

@@ -3,6 +3,7 @@
 # a stale generated header in the output directory; and a target whose
 # sources declare no task gets a warning naming it.
 #   CASE, BG_GEN, WORK, INCLUDES as for run_golden.cmake; EMPTY_CASE a case without tasks
+include(${CMAKE_CURRENT_LIST_DIR}/expect_golden.cmake)
 file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
 list(SORT sources)
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
@@ -33,13 +34,7 @@ execute_process(COMMAND "${BG_GEN}" --merge -o "${WORK}/out" --root "${CASE}/inp
 if(NOT rc EQUAL 0 OR NOT EXISTS "${WORK}/out/bg_tasks.stamp" OR err MATCHES "warning")
   message(FATAL_ERROR "bg-gen --merge failed (${rc}) or warned:\n${err}")
 endif()
-foreach(name IN ITEMS bg_tasks.hpp bg_tasks.cpp bg_tasks.json)
-  file(READ "${WORK}/out/${name}" got)
-  file(READ "${CASE}/expected/${name}" expected)
-  if(NOT got STREQUAL expected)
-    message(FATAL_ERROR "${name} from --scan and --merge differs from ${CASE}/expected/${name}")
-  endif()
-endforeach()
+expect_golden("${WORK}/out" "${CASE}" "--scan and --merge")
 
 # No task anywhere: a warning that names the target, and still outputs.
 file(GLOB empty_sources "${EMPTY_CASE}/input/*.cpp")
