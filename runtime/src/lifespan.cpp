@@ -2,31 +2,38 @@
 
 #include <iostream>
 #include <mutex>
+#include <vector>
 
 #include "core.hpp"
 
 namespace bg {
 namespace {
 
-/// The current lifespan. The core is kept beside the object so that
-/// generated code can take a reference to the core (keeping it alive) even
-/// while another thread destroys the Lifespan.
-struct CurrentLifespan {
+/// Every live lifespan in creation order; the last is current(). A list, not
+/// a chain of "previous" pointers, so that any destruction order leaves
+/// exactly the live ones: destroying one in the middle of the stack must not
+/// leave a later one pointing at it. The core is kept beside the object so
+/// that generated code can take a reference to the core (keeping it alive)
+/// even while another thread destroys the Lifespan.
+struct LiveLifespans {
+  struct Entry {
+    Lifespan* lifespan;
+    std::shared_ptr<detail::Core> core;
+  };
   std::mutex mutex;
-  Lifespan* lifespan = nullptr;
-  std::shared_ptr<detail::Core> core;
+  std::vector<Entry> entries;
 };
 
-CurrentLifespan& current_slot() {
-  static CurrentLifespan slot;
-  return slot;
+LiveLifespans& live_lifespans() {
+  static LiveLifespans live;
+  return live;
 }
 
 std::shared_ptr<detail::Core> current_core() {
-  CurrentLifespan& slot = current_slot();
-  std::lock_guard lock(slot.mutex);
-  if (!slot.core) throw NoLifespan();
-  return slot.core;
+  LiveLifespans& live = live_lifespans();
+  std::lock_guard lock(live.mutex);
+  if (live.entries.empty()) throw NoLifespan();
+  return live.entries.back().core;
 }
 
 }  // namespace
@@ -56,23 +63,18 @@ std::optional<TaskId> try_submit_to_current(std::string_view name, ErasedTask&& 
 
 Lifespan::Lifespan(Config config) : core_(std::make_shared<detail::Core>(std::move(config))) {
   core_->start();
-  CurrentLifespan& slot = current_slot();
-  std::lock_guard lock(slot.mutex);
-  previous_ = slot.lifespan;
-  slot.lifespan = this;
-  slot.core = core_;
+  LiveLifespans& live = live_lifespans();
+  std::lock_guard lock(live.mutex);
+  live.entries.push_back({this, core_});
 }
 
 Lifespan::~Lifespan() {
   const bool reported = core_->shutdown_called();
   const ShutdownReport& report = core_->shutdown();
   if (!reported && (!report.unfinished.empty() || report.timed_out)) std::cerr << report;
-  CurrentLifespan& slot = current_slot();
-  std::lock_guard lock(slot.mutex);
-  if (slot.lifespan == this) {
-    slot.lifespan = previous_;
-    slot.core = previous_ != nullptr ? previous_->core_ : nullptr;
-  }
+  LiveLifespans& live = live_lifespans();
+  std::lock_guard lock(live.mutex);
+  std::erase_if(live.entries, [this](const LiveLifespans::Entry& entry) { return entry.lifespan == this; });
 }
 
 TaskId Lifespan::submit_or_throw(std::string_view name, detail::ErasedTask&& task) {
@@ -115,10 +117,10 @@ Stats Lifespan::stats() const { return core_->stats(); }
 const Config& Lifespan::config() const noexcept { return core_->config(); }
 
 Lifespan& Lifespan::current() {
-  CurrentLifespan& slot = current_slot();
-  std::lock_guard lock(slot.mutex);
-  if (slot.lifespan == nullptr) throw NoLifespan();
-  return *slot.lifespan;
+  LiveLifespans& live = live_lifespans();
+  std::lock_guard lock(live.mutex);
+  if (live.entries.empty()) throw NoLifespan();
+  return *live.entries.back().lifespan;
 }
 
 }  // namespace bg

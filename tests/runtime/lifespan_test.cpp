@@ -1,4 +1,6 @@
 // Submission, ids, context and the current lifespan.
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -122,6 +124,47 @@ TEST(Lifespan, CurrentIsTheLiveLifespanAndThrowsWithoutOne) {
   } catch (const bg::NoLifespan& e) {
     EXPECT_NE(std::string(e.what()).find("create one in main"), std::string::npos) << e.what();
   }
+}
+
+// "The lifespan created last and still alive" must hold whatever order
+// lifespans die in: destroying one from the middle of the stack must not
+// leave current() pointing at it. Every order of three, submitting through
+// current() after each destruction.
+TEST(Lifespan, CurrentIsTheLastLiveLifespanForEveryDestructionOrder) {
+  std::array<int, 3> order{0, 1, 2};
+  int orders = 0;
+  do {
+    std::array<std::unique_ptr<bg::Lifespan>, 3> lives;
+    for (auto& life : lives) life = std::make_unique<bg::Lifespan>(bg::Config{.workers = 1});
+    std::array<bool, 3> alive{true, true, true};
+    std::array<std::uint64_t, 3> submitted{0, 0, 0};
+    for (const int victim : order) {
+      lives[static_cast<std::size_t>(victim)].reset();
+      alive[static_cast<std::size_t>(victim)] = false;
+      int expected = -1;
+      for (int i = 0; i < 3; ++i) {
+        if (alive[static_cast<std::size_t>(i)]) expected = i;
+      }
+      SCOPED_TRACE("order " + std::to_string(order[0]) + std::to_string(order[1]) +
+                   std::to_string(order[2]) + ", after destroying " + std::to_string(victim));
+      if (expected < 0) {
+        EXPECT_THROW((void)bg::Lifespan::current(), bg::NoLifespan);
+        EXPECT_THROW(bg::detail::submit_to_current("t", bg::detail::ErasedTask::make([] {})), bg::NoLifespan);
+        continue;
+      }
+      bg::Lifespan& want = *lives[static_cast<std::size_t>(expected)];
+      ASSERT_EQ(&bg::Lifespan::current(), &want);
+      std::atomic<int> ran{0};
+      bg::Lifespan::current().add_task([&ran] { ++ran; });
+      bg::detail::submit_to_current("t", bg::detail::ErasedTask::make([&ran] { ++ran; }));
+      want.wait_idle();
+      submitted[static_cast<std::size_t>(expected)] += 2;
+      EXPECT_EQ(ran.load(), 2);
+      EXPECT_EQ(want.stats().completed, submitted[static_cast<std::size_t>(expected)]);
+    }
+    ++orders;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(orders, 6);
 }
 
 TEST(Lifespan, SubmitToCurrentWorksAndThrowsWithoutLifespan) {

@@ -28,8 +28,9 @@ namespace bg {
 class Lifespan {
  public:
   /// Starts config.workers threads (none with run_inline) and becomes
-  /// current(). The previous current lifespan, if any, is restored when this
-  /// one is destroyed. Throws bg::Error for an invalid config.
+  /// current(). When it is destroyed, the most recently created lifespan
+  /// still alive becomes current again, whatever order lifespans are
+  /// destroyed in. Throws bg::Error for an invalid config.
   explicit Lifespan(Config config = {});
   /// Calls shutdown() unless it was called already, and prints the report on
   /// stderr if any task did not complete.
@@ -117,7 +118,6 @@ class Lifespan {
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
 
   std::shared_ptr<detail::Core> core_;
-  Lifespan* previous_ = nullptr;
 };
 
 }  // namespace bg
