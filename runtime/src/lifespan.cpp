@@ -99,11 +99,14 @@ TaskId Lifespan::add_task(Task&& task) {
 
 std::vector<TaskId> Lifespan::add_tasks(BackgroundTasks&& batch) {
   std::vector<TaskId> ids;
-  const detail::Refusal refusal = core_->submit_batch(batch.entries_, ids);
+  ids.reserve(batch.entries_.size());  // may throw: nothing submitted yet
+  TaskId first = 0;
+  const detail::Refusal refusal = core_->submit(detail::PendingTasks::batch(batch.entries_), first);
   if (refusal != detail::Refusal::none) {
     const std::string_view name = batch.entries_.empty() ? detail::kUnnamedTask : batch.entries_.front().name;
     detail::throw_refusal(*core_, refusal, name);
   }
+  for (std::size_t i = 0; i < batch.entries_.size(); ++i) ids.push_back(first + i);
   batch.entries_.clear();
   return ids;
 }

@@ -50,36 +50,20 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
   return tail_segment_->slots[index - tail_segment_->base];
 }
 
-TaskQueue::Push TaskQueue::push(ErasedTask& task, std::string_view name, TaskId& id) {
+TaskQueue::Push TaskQueue::push(const PendingTasks& pending, TaskId& first) {
   std::lock_guard lock(tail_mutex_);
   if (closed_.load(std::memory_order_relaxed)) return Push::closed;
-  if (!has_room(1)) return Push::full;
-  const std::uint64_t index = tail_.load(std::memory_order_relaxed);
-  Slot& slot = next_slot(index);
-  slot.ops = task.release_into(slot.storage);
-  slot.id = index + 1;
-  slot.name = name;
-  tail_.store(index + 1, std::memory_order_release);
-  id = index + 1;
-  return Push::ok;
-}
-
-TaskQueue::Push TaskQueue::push_batch(std::span<BackgroundTasks::Entry> entries,
-                                      std::vector<TaskId>& ids) {
-  std::lock_guard lock(tail_mutex_);
-  if (closed_.load(std::memory_order_relaxed)) return Push::closed;
-  if (!has_room(entries.size())) return Push::full;
-  ids.reserve(ids.size() + entries.size());  // may throw: nothing moved yet
-  std::uint64_t index = tail_.load(std::memory_order_relaxed);
-  for (BackgroundTasks::Entry& entry : entries) {
+  if (!has_room(pending.size())) return Push::full;
+  const std::uint64_t start = tail_.load(std::memory_order_relaxed);
+  std::uint64_t index = start;
+  for (std::size_t i = 0; i < pending.size(); ++i, ++index) {
     Slot& slot = next_slot(index);
-    slot.ops = entry.task.release_into(slot.storage);
+    slot.ops = pending.task(i).release_into(slot.storage);
     slot.id = index + 1;
-    slot.name = entry.name;
-    ids.push_back(index + 1);
-    ++index;
+    slot.name = pending.name(i);
   }
   tail_.store(index, std::memory_order_release);
+  first = start + 1;
   return Push::ok;
 }
 
@@ -97,9 +81,7 @@ TaskQueue::Claimed TaskQueue::claim_locked() {
     head_segment_ = done->next;  // linked before slot `index` was published
     release(done);
   }
-  Slot* slot = &head_segment_->slots[index - head_segment_->base];
-  head_.store(index + 1, std::memory_order_release);
-  return {slot, head_segment_};
+  return {&head_segment_->slots[index - head_segment_->base], head_segment_};
 }
 
 void TaskQueue::finish(const Claimed& claimed) noexcept { release(claimed.segment); }

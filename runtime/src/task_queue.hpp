@@ -14,13 +14,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <string_view>
 #include <vector>
 
-#include <bg/background_tasks.hpp>
 #include <bg/context.hpp>
 #include <bg/detail/erased_task.hpp>
+
+#include "pending_tasks.hpp"
 
 namespace bg::detail {
 
@@ -59,23 +59,28 @@ class TaskQueue {
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
 
-  /// Moves `task` into the queue and sets `id` (ids are 1-based positions).
-  /// On full or closed the task is left untouched.
-  Push push(ErasedTask& task, std::string_view name, TaskId& id);
-  /// All or nothing: every entry or none.
-  Push push_batch(std::span<BackgroundTasks::Entry> entries, std::vector<TaskId>& ids);
+  /// Moves every pending task into the queue, or none: on full or closed
+  /// they are left untouched. Ids are 1-based positions, consecutive within
+  /// one push; `first` receives the first.
+  Push push(const PendingTasks& pending, TaskId& first);
   /// After close() returns, no push succeeds and tail() is final.
   void close();
   [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
-  /// Takes the oldest task, calling on_claim(slot) under the head lock so
-  /// that whoever takes the lock next (discard_all) sees the claim. Returns
-  /// an empty Claimed when nothing is queued or the queue is discarding.
+  /// Takes the oldest task, calling on_claim(slot) under the head lock and
+  /// before head() moves past it: whoever takes the lock next (discard_all),
+  /// and whoever sees the new head() (a count of queued tasks), also sees
+  /// what on_claim stored, so the task is never seen neither queued nor
+  /// running. Returns an empty Claimed when nothing is queued or the queue
+  /// is discarding.
   template <class OnClaim>
   Claimed claim(OnClaim&& on_claim) {
     std::lock_guard lock(head_mutex_);
     Claimed claimed = claim_locked();
-    if (claimed.slot != nullptr) on_claim(*claimed.slot);
+    if (claimed.slot != nullptr) {
+      on_claim(*claimed.slot);
+      advance_head();
+    }
     return claimed;
   }
 
@@ -91,6 +96,7 @@ class TaskQueue {
     for (;;) {
       Claimed claimed = claim_locked();
       if (claimed.slot == nullptr) break;
+      advance_head();
       on_discard(*claimed.slot);
       claimed.slot->ops->destroy(&claimed.slot->storage);
       finish(claimed);
@@ -107,7 +113,9 @@ class TaskQueue {
   [[nodiscard]] bool has_room(std::size_t n) const noexcept;
 
  private:
+  /// The oldest unclaimed slot; head() moves past it in advance_head().
   Claimed claim_locked();
+  void advance_head() noexcept { head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
   void release(Segment* segment) noexcept;
   /// Where the next pushed task goes; links a fresh segment when full.
   Slot& next_slot(std::uint64_t index);

@@ -11,9 +11,12 @@
 
 namespace bg {
 
-/// Plain counters. Exact whenever nothing is queued or running, when
+/// Plain counters, each counted where it happens (running is the number of
+/// tasks a worker is running now, not a remainder). A snapshot taken while
+/// tasks move may catch one between two counters; once idle (after
+/// wait_idle() or shutdown()) the counts are exact and
 ///   submitted == completed + failed + cancelled + abandoned + queued + running
-/// holds; rejected submissions are counted apart and are not in `submitted`.
+/// holds. Rejected submissions are counted apart and are not in `submitted`.
 struct Stats {
   std::uint64_t submitted = 0;
   std::uint64_t completed = 0;  ///< returned normally, no stop requested
@@ -23,6 +26,8 @@ struct Stats {
   std::uint64_t rejected = 0;   ///< QueueFull or ShuttingDown; never ran
   std::uint64_t queued = 0;
   std::uint64_t running = 0;
+
+  friend bool operator==(const Stats&, const Stats&) = default;
 };
 
 /// How a task that did not complete ended.

@@ -1,0 +1,74 @@
+// InlineRunner: Config::run_inline, tasks run on the submitting thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <stop_token>
+#include <string_view>
+
+#include <bg/context.hpp>
+#include <bg/detail/submit.hpp>
+#include <bg/report.hpp>
+
+#include "ledger.hpp"
+#include "pending_tasks.hpp"
+#include "signal.hpp"
+
+namespace bg::detail {
+
+class Core;
+
+/// Runs each admitted task on the thread that submitted it, before the
+/// submission returns, and settles it through the same Ledger as the worker
+/// pool: only where a task runs differs from pooled mode, not what its end
+/// counts as.
+class InlineRunner {
+ public:
+  InlineRunner(Ledger& ledger, Signal& idle, const Core* owner) noexcept
+      : ledger_(ledger), idle_(idle), owner_(owner) {}
+
+  /// Admits every pending task or none (none once close() was called), then
+  /// runs them in order. `first` receives the first id; ids are consecutive.
+  Refusal run(const PendingTasks& pending, TaskId& first);
+
+  /// Stops intake.
+  void close();
+  /// After close(): lets running tasks finish until `deadline`; then drops
+  /// the admitted tasks of a batch not started yet, requests stop, waits
+  /// `cancel_grace` and abandons what still runs. True if the deadline passed
+  /// with tasks left.
+  bool drain(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cancel_grace);
+
+  /// Adds submitted, queued (admitted, not started), running and settled
+  /// counts to `stats`; returns how many were stopped.
+  std::uint64_t add_to(Stats& stats) const;
+  [[nodiscard]] bool idle() const;
+
+ private:
+  enum class State { queued, running, settling };
+  struct Admitted {
+    std::string_view name;
+    State state;
+  };
+
+  void run_one(TaskId id, std::string_view name, ErasedTask& task);
+  [[nodiscard]] std::size_t count_locked(State state) const;
+
+  Ledger& ledger_;
+  Signal& idle_;
+  const Core* owner_;
+
+  mutable std::mutex mutex_;
+  bool accepting_ = true;
+  TaskId next_id_ = 0;
+  std::uint64_t submitted_ = 0;
+  /// Admitted tasks that have not settled; an abandoned or discarded task is
+  /// removed by shutdown, and its submitting thread then settles nothing.
+  std::map<TaskId, Admitted> admitted_;
+  std::stop_source stop_;
+  Tally tally_;
+};
+
+}  // namespace bg::detail

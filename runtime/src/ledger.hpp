@@ -1,0 +1,79 @@
+// Ledger: how every task ends, decided and counted in one place.
+//
+// Pooled workers and inline mode both settle their tasks here, so a user's
+// unit tests (inline) and production (pooled) cannot disagree on what a task
+// that threw, was stopped or was abandoned counts as, what reaches on_error,
+// or what the shutdown report lists.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include <bg/config.hpp>
+#include <bg/context.hpp>
+#include <bg/report.hpp>
+
+namespace bg::detail {
+
+/// What a task that returned (rather than being abandoned) counts as.
+enum class Outcome {
+  completed,  ///< returned normally, no stop requested
+  failed,     ///< threw; reported to on_error (and listed if stop was requested)
+  stopped,    ///< returned after stop was requested; listed in the report
+};
+
+[[nodiscard]] constexpr Outcome decide_outcome(bool threw, bool stop_requested) noexcept {
+  if (threw) return Outcome::failed;
+  return stop_requested ? Outcome::stopped : Outcome::completed;
+}
+
+/// Counters of settled tasks, one per runner (a worker, or inline mode) so
+/// that workers never write a shared cache line per task.
+struct alignas(64) Tally {
+  std::atomic<std::uint64_t> completed{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> stopped{0};
+};
+
+class Ledger {
+ public:
+  explicit Ledger(const Config& config) : config_(config) {}
+
+  /// Settles a task that returned and was not abandoned: reports its error
+  /// to on_error, lists it in the shutdown report if stop had been requested,
+  /// and counts it in `tally`. Call before the task stops counting as
+  /// running, so that whoever sees it idle also sees it counted.
+  void settle(TaskId id, std::string_view name, const std::exception_ptr& error, bool stop_requested,
+              Tally& tally);
+  /// A queued task dropped at the end of the grace period.
+  void discard(TaskId id, std::string_view name);
+  /// A running task shutdown gave up on. Whatever it does later is not
+  /// reported: the report is final, and on_error may refer to state the
+  /// application has destroyed after shutdown.
+  void abandon(TaskId id, std::string_view name);
+  void reject(std::uint64_t count) noexcept { rejected_.fetch_add(count, std::memory_order_relaxed); }
+
+  [[nodiscard]] std::uint64_t discarded() const noexcept { return discarded_.load(std::memory_order_seq_cst); }
+  [[nodiscard]] std::uint64_t abandoned() const noexcept { return abandoned_.load(std::memory_order_seq_cst); }
+  [[nodiscard]] std::uint64_t rejected() const noexcept { return rejected_.load(std::memory_order_relaxed); }
+
+  /// The tasks listed so far, ordered by id; the ledger keeps none.
+  [[nodiscard]] std::vector<TaskRecord> take_records();
+
+ private:
+  void record(TaskId id, std::string_view name, TaskState state);
+  void report_error(TaskId id, std::string_view name, const std::exception_ptr& error) const noexcept;
+
+  const Config& config_;
+  std::atomic<std::uint64_t> discarded_{0};
+  std::atomic<std::uint64_t> abandoned_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::mutex records_mutex_;
+  std::vector<TaskRecord> records_;
+};
+
+}  // namespace bg::detail

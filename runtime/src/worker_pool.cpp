@@ -1,0 +1,182 @@
+#include "worker_pool.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "running_core.hpp"
+
+namespace bg::detail {
+namespace {
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+constexpr int kSpinRounds = 8;
+constexpr int kPollsPerRound = 32;
+
+}  // namespace
+
+void WorkerPool::start(unsigned count, const std::shared_ptr<const Core>& owner) {
+  workers_.reserve(count);
+  try {
+    for (unsigned i = 0; i < count; ++i) {
+      auto worker = std::make_unique<Worker>();
+      Worker& ref = *worker;
+      workers_.push_back(std::move(worker));
+      ref.thread = std::thread([this, owner, &ref] { worker_loop(ref, owner.get()); });
+    }
+  } catch (...) {
+    // Could not start them all: stop those that did start, then report.
+    queue_.close();
+    exit_.store(true);
+    wake_all();
+    for (auto& worker : workers_) {
+      if (worker->thread.joinable()) worker->thread.join();
+    }
+    throw;
+  }
+}
+
+void WorkerPool::wake_for(std::size_t published) {
+  // Pairs with the fence in park(): either this load sees the sleeper, or the
+  // sleeper's has_work() sees the task. Waking only then keeps the common,
+  // busy case free of any lock.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+  if (published > 1) {
+    wake_all();
+    return;
+  }
+  {
+    std::lock_guard lock(park_mutex_);
+    ++wake_epoch_;
+  }
+  park_cv_.notify_one();
+}
+
+void WorkerPool::wake_all() {
+  {
+    std::lock_guard lock(park_mutex_);
+    ++wake_epoch_;
+  }
+  park_cv_.notify_all();
+}
+
+bool WorkerPool::spin_for_work() const {
+  // A worker that just ran out of work usually gets more within a few
+  // microseconds while a producer is active. Polling that long first spares
+  // the producer a futex wake (about 5 us) per task; yielding keeps the spin
+  // from starving a producer that shares the core.
+  for (int round = 0; round < kSpinRounds; ++round) {
+    for (int i = 0; i < kPollsPerRound; ++i) {
+      if (queue_.has_work() || exit_.load(std::memory_order_relaxed)) return true;
+      cpu_relax();
+    }
+    std::this_thread::yield();
+  }
+  return false;
+}
+
+void WorkerPool::park() {
+  std::uint64_t epoch = 0;
+  {
+    std::lock_guard lock(park_mutex_);
+    epoch = wake_epoch_;
+  }
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!queue_.has_work() && !exit_.load(std::memory_order_acquire)) {
+    std::unique_lock lock(park_mutex_);
+    park_cv_.wait(lock, [&] { return wake_epoch_ != epoch || exit_.load(std::memory_order_acquire); });
+  }
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void WorkerPool::worker_loop(Worker& worker, const Core* owner) {
+  RunningCoreScope scope(owner);
+  for (;;) {
+    const TaskQueue::Claimed claimed = queue_.claim([&](const Slot& slot) {
+      worker.task_id = slot.id;
+      worker.task_name = slot.name;
+      worker.phase.store(kRunning, std::memory_order_release);
+    });
+    if (claimed.slot != nullptr) {
+      room_.notify();  // a producer blocked on a full queue may go on
+      if (!run_claimed(worker, claimed)) return;  // abandoned: the report is final
+      continue;
+    }
+    if (exit_.load(std::memory_order_acquire)) return;
+    if (!spin_for_work()) park();
+  }
+}
+
+bool WorkerPool::run_claimed(Worker& worker, const TaskQueue::Claimed& claimed) {
+  Slot& slot = *claimed.slot;
+  const TaskId id = worker.task_id;
+  const std::string_view name = worker.task_name;
+  std::exception_ptr error;
+  try {
+    slot.ops->invoke(&slot.storage, RunInfo{&worker.stop, nullptr, id, name, 1});
+  } catch (...) {
+    error = std::current_exception();
+  }
+  slot.ops->destroy(&slot.storage);
+  queue_.finish(claimed);
+
+  int expected = kRunning;
+  if (!worker.phase.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
+    return false;  // shutdown abandoned it and recorded it; nothing more to say
+  }
+  ledger_.settle(id, name, error, worker.stop.stop_requested(), worker.tally);
+  // Settled before it stops counting as running: whoever sees this worker
+  // idle (wait_idle) also sees the task counted.
+  worker.phase.store(kIdle, std::memory_order_release);
+  idle_.notify();
+  return true;
+}
+
+void WorkerPool::request_stop() {
+  for (auto& worker : workers_) worker->stop.request_stop();
+}
+
+void WorkerPool::stop_and_join_or_abandon() {
+  exit_.store(true, std::memory_order_release);
+  wake_all();
+  for (auto& worker : workers_) {
+    int expected = kRunning;
+    if (worker->phase.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
+      // The task ignored its stop token. Its thread keeps running it (the
+      // thread holds a reference to the core) and ends when it returns.
+      ledger_.abandon(worker->task_id, worker->task_name);
+      worker->thread.detach();
+    } else if (worker->thread.joinable()) {
+      worker->thread.join();
+    }
+  }
+}
+
+std::uint64_t WorkerPool::running() const noexcept {
+  std::uint64_t running = 0;
+  for (const auto& worker : workers_) {
+    const int phase = worker->phase.load(std::memory_order_acquire);
+    if (phase == kRunning || phase == kSettling) ++running;
+  }
+  return running;
+}
+
+std::uint64_t WorkerPool::add_settled(Stats& stats) const noexcept {
+  std::uint64_t stopped = 0;
+  for (const auto& worker : workers_) {
+    stats.completed += worker->tally.completed.load(std::memory_order_acquire);
+    stats.failed += worker->tally.failed.load(std::memory_order_acquire);
+    stopped += worker->tally.stopped.load(std::memory_order_acquire);
+  }
+  return stopped;
+}
+
+}  // namespace bg::detail
