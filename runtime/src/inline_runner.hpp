@@ -68,7 +68,7 @@ class InlineRunner {
   /// removed by shutdown, and its submitting thread then settles nothing.
   std::map<TaskId, Admitted> admitted_;
   std::stop_source stop_;
-  Tally tally_;
+  Tally tally_{/*one_writer=*/false};
 };
 
 }  // namespace bg::detail

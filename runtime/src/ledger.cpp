@@ -25,24 +25,22 @@ void print_line(const std::string& line) noexcept {
   std::fflush(stderr);
 }
 
-void count(std::atomic<std::uint64_t>& counter) noexcept { counter.fetch_add(1, std::memory_order_relaxed); }
-
 }  // namespace
 
 void Ledger::settle(TaskId id, std::string_view name, const std::exception_ptr& error, bool stop_requested,
                     Tally& tally) {
   switch (decide_outcome(error != nullptr, stop_requested)) {
     case Outcome::completed:
-      count(tally.completed);
+      tally.bump(tally.completed);
       return;
     case Outcome::failed:
       report_error(id, name, error);
       if (stop_requested) record(id, name, TaskState::failed);
-      count(tally.failed);
+      tally.bump(tally.failed);
       return;
     case Outcome::stopped:
       record(id, name, TaskState::stopped);
-      count(tally.stopped);
+      tally.bump(tally.stopped);
       return;
   }
 }

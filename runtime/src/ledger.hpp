@@ -34,9 +34,22 @@ enum class Outcome {
 /// Counters of settled tasks, one per runner (a worker, or inline mode) so
 /// that workers never write a shared cache line per task.
 struct alignas(64) Tally {
+  /// A worker's tally has one writer and is bumped without a locked
+  /// instruction; inline mode's is written by every submitting thread.
+  explicit Tally(bool one_writer) noexcept : single_writer(one_writer) {}
+
+  void bump(std::atomic<std::uint64_t>& counter) const noexcept {
+    if (single_writer) {
+      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    } else {
+      counter.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
   std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> stopped{0};
+  const bool single_writer;
 };
 
 class Ledger {

@@ -18,6 +18,7 @@ inline void cpu_relax() noexcept {
 
 constexpr int kSpinRounds = 8;
 constexpr int kPollsPerRound = 32;
+constexpr std::uint64_t kPassTurnBacklog = 32;
 
 }  // namespace
 
@@ -43,11 +44,15 @@ void WorkerPool::start(unsigned count, const std::shared_ptr<const Core>& owner)
 }
 
 void WorkerPool::wake_for(std::size_t published) {
+  if (published == 0) return;
   // Pairs with the fence in park(): either this load sees the sleeper, or the
   // sleeper's has_work() sees the task. Waking only then keeps the common,
   // busy case free of any lock.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+  if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
+  // A spinning worker will take the task, and wakes a sleeper itself if it
+  // finds more (take_spinning_turn).
+  if (spinning_.load(std::memory_order_seq_cst) != 0) return;
   if (published > 1) {
     wake_all();
     return;
@@ -67,19 +72,39 @@ void WorkerPool::wake_all() {
   park_cv_.notify_all();
 }
 
-bool WorkerPool::spin_for_work() const {
+bool WorkerPool::spin_for_work() {
   // A worker that just ran out of work usually gets more within a few
   // microseconds while a producer is active. Polling that long first spares
   // the producer a futex wake (about 5 us) per task; yielding keeps the spin
   // from starving a producer that shares the core.
-  for (int round = 0; round < kSpinRounds; ++round) {
+  //
+  // One worker spins at a time; the others park at once. With more runnable
+  // threads than cores (a producer and two workers on two cores), a second
+  // spinner only takes CPU time from the producer it waits for: that was the
+  // slow mode of the throughput benchmark, where runs fell from ~7 M/s to
+  // ~2 M/s depending on where the scheduler put the spinners.
+  int expected = 0;
+  if (!spinning_.compare_exchange_strong(expected, 1, std::memory_order_seq_cst)) return false;
+  bool found = false;
+  for (int round = 0; round < kSpinRounds && !found; ++round) {
     for (int i = 0; i < kPollsPerRound; ++i) {
-      if (queue_.has_work() || exit_.load(std::memory_order_relaxed)) return true;
+      if (queue_.has_work() || exit_.load(std::memory_order_relaxed)) {
+        found = true;
+        break;
+      }
       cpu_relax();
     }
-    std::this_thread::yield();
+    if (!found) std::this_thread::yield();
   }
-  return false;
+  spinning_.store(0, std::memory_order_seq_cst);
+  // Producers skip waking a sleeper while someone spins, so the spinner that
+  // found work passes the turn on: if more than its own task is queued, a
+  // sleeper takes the rest.
+  if (found) {
+    const std::uint64_t head = queue_.head();
+    if (queue_.tail() - head > kPassTurnBacklog) wake_for(1);
+  }
+  return found;
 }
 
 void WorkerPool::park() {

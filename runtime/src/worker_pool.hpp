@@ -68,14 +68,14 @@ class WorkerPool {
     // which the worker never writes them again.
     TaskId task_id = 0;
     std::string_view task_name;
-    Tally tally;
+    Tally tally{/*one_writer=*/true};
   };
 
   void worker_loop(Worker& worker, const Core* owner);
   /// Runs a claimed task; false when shutdown abandoned it meanwhile.
   bool run_claimed(Worker& worker, const TaskQueue::Claimed& claimed);
   /// Polls briefly for new work; true if some arrived (or exit began).
-  bool spin_for_work() const;
+  bool spin_for_work();
   void park();
   void wake_all();
 
@@ -91,6 +91,7 @@ class WorkerPool {
   std::condition_variable park_cv_;
   std::uint64_t wake_epoch_ = 0;
   alignas(64) std::atomic<int> sleepers_{0};
+  std::atomic<int> spinning_{0};  ///< 0 or 1: at most one worker spins
   std::atomic<bool> exit_{false};
 };
 
