@@ -18,7 +18,6 @@ inline void cpu_relax() noexcept {
 
 constexpr int kSpinRounds = 8;
 constexpr int kPollsPerRound = 32;
-constexpr std::uint64_t kPassTurnBacklog = 32;
 
 }  // namespace
 
@@ -97,12 +96,15 @@ bool WorkerPool::spin_for_work() {
     if (!found) std::this_thread::yield();
   }
   spinning_.store(0, std::memory_order_seq_cst);
+  // Pairs with the fence in wake_for(): either the producer sees no spinner
+  // and wakes a sleeper itself, or this reads its task below.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   // Producers skip waking a sleeper while someone spins, so the spinner that
   // found work passes the turn on: if more than its own task is queued, a
   // sleeper takes the rest.
   if (found) {
     const std::uint64_t head = queue_.head();
-    if (queue_.tail() - head > kPassTurnBacklog) wake_for(1);
+    if (queue_.tail() - head > 1) wake_for(1);
   }
   return found;
 }

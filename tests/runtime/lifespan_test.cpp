@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -176,6 +177,23 @@ TEST(Lifespan, SubmitToCurrentWorksAndThrowsWithoutLifespan) {
   }
   EXPECT_EQ(seen.load(), 1);
   EXPECT_THROW(bg::detail::submit_to_current("named", bg::detail::ErasedTask::make([] {})), bg::NoLifespan);
+}
+
+// One worker spins at a time and the others sleep; a task queued behind one
+// that blocks must still reach a sleeping worker, however the two
+// submissions interleave with the spinner taking the first.
+TEST(Lifespan, ATaskQueuedBehindABlockingOneReachesAnotherWorker) {
+  for (int round = 0; round < 200; ++round) {
+    bg::test::Gate release;
+    std::promise<void> quick_ran;
+    std::future<void> ran = quick_ran.get_future();
+    bg::Lifespan life{{.workers = 2}};
+    life.add_task([&release] { release.wait(); });
+    life.add_task([&quick_ran] { quick_ran.set_value(); });
+    const bool reached = ran.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+    release.open();
+    ASSERT_TRUE(reached) << "round " << round << ": the second task never started while the first blocked";
+  }
 }
 
 TEST(Lifespan, ZeroWorkersMeansHardwareConcurrency) {
