@@ -155,7 +155,7 @@ class Collector final : public clang::ASTConsumer,
     return with_quals(named);
   }
 
-  std::string spell(clang::QualType type) const { return qualify(type).getAsString(*policy_); }
+  std::string spell(clang::QualType type) const { return tidy_spelling(qualify(type).getAsString(*policy_)); }
 
   /// The declaration of a parameter named kDeclaratorMark, so that emit can
   /// put any name where C++ wants it (`void (*@)(int)`).
@@ -163,7 +163,7 @@ class Collector final : public clang::ASTConsumer,
     std::string out;
     llvm::raw_string_ostream os(out);
     qualify(type).print(os, *policy_, kDeclaratorMark);
-    return os.str();
+    return tidy_spelling(os.str());
   }
 
   /// The default argument as written (macros unexpanded), or empty.
@@ -286,13 +286,70 @@ class Collector final : public clang::ASTConsumer,
     return shape;
   }
 
-  static Dangling dangling(clang::QualType stored) {
-    clang::QualType canonical = stored.getCanonicalType();
+  static Dangling dangling_kind(clang::QualType type) {
+    clang::QualType canonical = type.getCanonicalType();
     if (canonical->isPointerType() && !canonical->getPointeeType()->isFunctionType()) return Dangling::raw_pointer;
     if (std_specialization(canonical, "basic_string_view")) return Dangling::string_view;
     if (std_specialization(canonical, "span")) return Dangling::span;
     return Dangling::none;
   }
+
+  /// Finds a type that dangles in `type` or in what it holds: the type
+  /// arguments of standard containers and utilities, and the fields of
+  /// aggregates, a few levels deep. Records the path in `p`, outer first.
+  bool find_dangling(clang::QualType type, Param& p, int depth) const {
+    const Dangling kind = dangling_kind(type);
+    if (kind != Dangling::none) {
+      p.dangling = kind;
+      p.dangling_type = spell(type.getUnqualifiedType());
+      return true;
+    }
+    if (depth >= kDanglingDepth) return false;
+    clang::QualType canonical = type.getCanonicalType();
+    const auto* record = canonical->getAsCXXRecordDecl();
+    if (record == nullptr) return false;
+    static constexpr llvm::StringRef kHolders[] = {"vector", "deque", "list", "forward_list", "array", "optional",
+                                                   "variant", "pair", "tuple", "map", "multimap", "unordered_map",
+                                                   "unordered_multimap", "set", "multiset", "unordered_set",
+                                                   "unordered_multiset"};
+    for (llvm::StringRef holder : kHolders) {
+      const auto* spec = std_specialization(canonical, holder);
+      if (spec == nullptr) continue;
+      // The arguments as written keep their aliases (std::string_view, not
+      // std::basic_string_view<char, ...>) for the message.
+      const auto* written = type->getAs<clang::TemplateSpecializationType>();
+      const llvm::ArrayRef<clang::TemplateArgument> args =
+          written != nullptr ? written->template_arguments() : spec->getTemplateArgs().asArray();
+      for (const auto& arg : args) {
+        if (arg.getKind() == clang::TemplateArgument::Type) {
+          if (find_dangling(arg.getAsType(), p, depth + 1)) {
+            p.dangling_path.push_back(spell(type.getUnqualifiedType()));
+            return true;
+          }
+        } else if (arg.getKind() == clang::TemplateArgument::Pack) {  // variant, tuple
+          for (const auto& element : arg.pack_elements()) {
+            if (element.getKind() == clang::TemplateArgument::Type && find_dangling(element.getAsType(), p, depth + 1)) {
+              p.dangling_path.push_back(spell(type.getUnqualifiedType()));
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+    // A user's aggregate carries its fields into the task as they are.
+    if (!record->hasDefinition() || record->isInStdNamespace() || !record->isAggregate()) return false;
+    for (const auto* field : record->fields()) {
+      if (find_dangling(field->getType(), p, depth + 1)) {
+        p.dangling_path.push_back("field '" + field->getNameAsString() + "' of '" +
+                                  record->getQualifiedNameAsString() + "'");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static constexpr int kDanglingDepth = 4;
 
   static bool is_context(clang::QualType type) {
     clang::QualType bare = type.getNonReferenceType().getCanonicalType().getUnqualifiedType();
@@ -344,6 +401,7 @@ class Collector final : public clang::ASTConsumer,
                        function->getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate;
     task.internal_linkage = !function->isExternallyVisible();
     task.variadic = function->isVariadic();
+    task.is_consteval = function->isConsteval();
 
     for (const clang::DeclContext* dc = function->getDeclContext(); dc != nullptr; dc = dc->getParent()) {
       if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc))
@@ -380,8 +438,22 @@ class Collector final : public clang::ASTConsumer,
     unsigned index = 0;
     for (const auto* param : function->parameters()) {
       clang::QualType type = param->getType();
-      if (index == 0 && task.params.empty() && !task.takes_context && is_context(type)) {
-        task.takes_context = true;
+      if (is_context(type)) {
+        const clang::SourceLocation where = param->getLocation().isValid() ? param->getLocation() : param->getBeginLoc();
+        const auto* ref = type->getAs<clang::LValueReferenceType>();
+        if (index != 0) {
+          task.bad_context = "takes bg::Context as parameter " + std::to_string(index + 1) +
+                             "; the runtime passes it only as the first parameter: move it first";
+          task.bad_context_pos = position(where);
+        } else if (ref != nullptr && !ref->getPointeeType().isConstQualified()) {
+          task.bad_context = "takes '" + spell(type) +
+                             "', a non-const reference, but the runtime passes each run a bg::Context of its "
+                             "own; take 'const bg::Context&' or 'bg::Context'";
+          task.bad_context_pos = position(where);
+        } else {
+          task.takes_context = true;
+          task.context_type = spell(type);
+        }
         ++index;
         continue;
       }
@@ -401,7 +473,7 @@ class Collector final : public clang::ASTConsumer,
         p.passing = Passing::rvalue;
       }
       p.stored_type = spell(stored);
-      p.dangling = dangling(stored);
+      find_dangling(stored, p, 0);
       p.movable = movable(stored, param->getLocation());
       p.json = classify(stored);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -57,12 +58,14 @@ std::string render(const char* name, const char* text, const data& view) {
 }
 
 /// The task's parameters joined with ", ", each written by `piece`; when the
-/// task takes a bg::Context, `context` comes first (none if null).
+/// task takes a bg::Context, it comes first, declared as the task declares
+/// it and named `context_name` (unnamed when empty; left out when nullopt).
 template <class Piece>
-std::string join_params(const Task& task, const char* context, Piece piece) {
+std::string join_params(const Task& task, const std::optional<std::string>& context_name, Piece piece) {
   std::string out;
   auto add = [&](const std::string& text) { out += (out.empty() ? "" : ", ") + text; };
-  if (context != nullptr && task.takes_context) add(context);
+  if (task.takes_context && context_name)
+    add(context_name->empty() ? task.context_type : task.context_type + " " + *context_name);
   for (const auto& p : task.params) add(piece(p));
   return out;
 }
@@ -72,7 +75,7 @@ std::string declared(const Param& p) { return declare(p.declared_pattern, p.name
 std::string with_default(const Param& p) { return declared(p) + (p.has_default() ? " = " + p.default_text : ""); }
 
 std::string signature(const Task& task) {
-  return task.return_type + " " + task.function + "(" + join_params(task, "const bg::Context &", with_default) +
+  return task.return_type + " " + task.function + "(" + join_params(task, "", with_default) +
          ")" + (task.is_noexcept ? " noexcept" : "");
 }
 
@@ -87,7 +90,11 @@ std::string make_parameters(const Task& task, size_t count) {
 /// The function in bg_tasks.cpp that evaluates a default argument, in the
 /// task function's namespace so that the default's names resolve as in a
 /// direct call.
-std::string default_helper(const Task& task, const Param& p) { return "bg_default_" + task.name + "_" + p.name; }
+/// Lengths before the names keep the helpers of task `a_b` parameter `c` and
+/// task `a` parameter `b_c` apart.
+std::string default_helper(const Task& task, const Param& p) {
+  return "bg_default_" + std::to_string(task.name.size()) + task.name + "_" + p.name;
+}
 
 std::string qualified_default_helper(const Task& task, const Param& p) {
   std::string out = "::";
@@ -105,7 +112,7 @@ const char* returns_text(ReturnKind kind) {
 
 std::string function_pointer(const Task& task) {
   return task.return_type + " (*)(" +
-         join_params(task, "const bg::Context &", [](const Param& p) { return p.declared_type; }) + ")" +
+         join_params(task, "", [](const Param& p) { return p.declared_type; }) + ")" +
          (task.is_noexcept ? " noexcept" : "");
 }
 
@@ -279,7 +286,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("count_text", count);
     t.set("plural", task.params.size() != 1);
     t.set("stored_types", stored_types);
-    t.set("parameter_list_text", cxx_text(join_params(task, nullptr, [](const Param& p) {
+    t.set("parameter_list_text", cxx_text(join_params(task, std::nullopt, [](const Param& p) {
             return p.stored_type + " " + p.name + (p.has_default() ? " = " + p.default_text : "");
           })));
     t.set("keyword_example", keyword_example);
@@ -307,7 +314,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       d.set("namespaces", namespace_list(task));
       d.set("return_type", task.return_type);
       d.set("short_name", task.short_name);
-      d.set("parameters", join_params(task, "const bg::Context & context", declared));
+      d.set("parameters", join_params(task, "context", declared));
       d.set("is_noexcept", task.is_noexcept);
       declarations.push_back(d);
     }

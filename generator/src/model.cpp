@@ -1,6 +1,7 @@
 #include "model.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 namespace bg::gen {
@@ -13,6 +14,38 @@ std::string declare(const std::string& pattern, const std::string& name) {
   // `int @` with no name leaves a trailing space; `void (*)(int)` is right as is.
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
+}
+
+std::string tidy_spelling(const std::string& spelled) {
+  std::string out;
+  out.reserve(spelled.size());
+  for (std::size_t i = 0; i < spelled.size(); ++i) {
+    const char c = spelled[i];
+    // `T &`, `T *`, `T &&` -> `T&`, `T*`, `T&&`: drop the space between a
+    // type and the reference or pointer that applies to it...
+    if (c == ' ' && i + 1 < spelled.size() && (spelled[i + 1] == '&' || spelled[i + 1] == '*') && !out.empty() &&
+        (std::isalnum(static_cast<unsigned char>(out.back())) || out.back() == '_' || out.back() == '>' ||
+         out.back() == ']')) {
+      std::size_t end = i + 1;
+      while (end < spelled.size() && (spelled[end] == '&' || spelled[end] == '*')) ++end;
+      out.append(spelled, i + 1, end - i - 1);
+      // ...and keep one before what follows it (`T& name`, `T* const`).
+      if (end < spelled.size() && spelled[end] != ' ' && spelled[end] != ',' && spelled[end] != ')' &&
+          spelled[end] != '>')
+        out += ' ';
+      i = end - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+bool is_identifier(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
 }
 
 void merge(Model& into, Model other) {

@@ -73,6 +73,11 @@ struct Param {
   std::string stored_type;    ///< what the task stores: `std::string`
   Passing passing = Passing::by_value;
   Dangling dangling = Dangling::none;
+  /// Where the dangling type sits when it is not the parameter itself, outer
+  /// first: "std::vector<std::string_view>" or "field 'body' of 'Message'".
+  /// Empty when the parameter's own type dangles.
+  std::vector<std::string> dangling_path;
+  std::string dangling_type;  ///< the dangling type itself: `std::string_view`
   bool movable = true;        ///< the stored type is move-constructible and destructible
   JsonShape json;
   SourcePos pos;
@@ -90,6 +95,13 @@ inline constexpr const char* kDeclaratorMark = "@";
 
 /// `pattern` with the name put in (or the mark dropped when `name` is empty).
 std::string declare(const std::string& pattern, const std::string& name);
+
+/// A type or declaration as a person writes it: `const T&`, `char*`, not
+/// Clang's `const T &`, `char *`. Declarators (`void (*)(int)`) stay as they are.
+std::string tidy_spelling(const std::string& spelled);
+
+/// True for a name C++ accepts as an identifier.
+bool is_identifier(const std::string& name);
 
 /// What becomes of a task's return value.
 enum class ReturnKind {
@@ -120,6 +132,12 @@ struct Task {
   ReturnKind returns = ReturnKind::none;
   bool is_noexcept = false;
   bool takes_context = false;  ///< first parameter is bg::Context (by value or const&)
+  std::string context_type;    ///< how that parameter is declared: `const bg::Context&`, `bg::Context`
+  /// A bg::Context parameter the runtime cannot fill in: taken by non-const
+  /// lvalue reference, or not first. Empty when there is none.
+  std::string bad_context;
+  SourcePos bad_context_pos;
+  bool is_consteval = false;
   std::vector<Param> params;   ///< without the context parameter
 
   /// Parameters that must be given: those before the first default.

@@ -32,8 +32,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(ReturnKind, {{ReturnKind::none, "none"},
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SourcePos, file, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JsonShape, kind, cxx_type, element, enumerators)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Param, name, named, declared_type, declared_pattern, stored_type,
-                                                passing, dangling, movable, json, pos, type_in_source_file,
-                                                default_text)
+                                                passing, dangling, dangling_path, dangling_type, movable, json,
+                                                pos, type_in_source_file, default_text)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Task::Namespace, name, is_inline)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MisplacedAttribute, pos, attribute, target)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UnknownAttribute, pos, name)
@@ -52,6 +52,10 @@ void to_json(nlohmann::json& j, const Task& t) {
                      {"returns", t.returns},
                      {"is_noexcept", t.is_noexcept},
                      {"takes_context", t.takes_context},
+                     {"context_type", t.context_type},
+                     {"bad_context", t.bad_context},
+                     {"bad_context_pos", t.bad_context_pos},
+                     {"is_consteval", t.is_consteval},
                      {"params", t.params},
                      {"is_template", t.is_template},
                      {"is_nonstatic_member", t.is_nonstatic_member},
@@ -83,6 +87,10 @@ void from_json(const nlohmann::json& j, Task& t) {
   get("returns", t.returns);
   get("is_noexcept", t.is_noexcept);
   get("takes_context", t.takes_context);
+  get("context_type", t.context_type);
+  get("bad_context", t.bad_context);
+  get("bad_context_pos", t.bad_context_pos);
+  get("is_consteval", t.is_consteval);
   get("params", t.params);
   get("is_template", t.is_template);
   get("is_nonstatic_member", t.is_nonstatic_member);

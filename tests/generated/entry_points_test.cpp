@@ -101,6 +101,18 @@ TEST_F(EntryPoints, ContextIsPassedByTheRuntimeNotTheCaller) {
   EXPECT_EQ(journal().take(), std::vector<std::string>{"context with_context " + std::to_string(id) + " tagged"});
 }
 
+TEST_F(EntryPoints, ContextTakenByValueIsPassedByTheRuntimeToo) {
+  bg::Lifespan life{{.run_inline = true}};
+  bg::TaskId id = tasks::context_by_value.later(4);
+  bg::TaskId keyword = tasks::context_by_value.later({.shard = 5});
+  EXPECT_EQ(journal().take(), (std::vector<std::string>{"by value context_by_value " + std::to_string(id) + " 4",
+                                                        "by value context_by_value " + std::to_string(keyword) + " 5"}));
+  const bg::TaskInfo* info = bg::registry().find("context_by_value");
+  ASSERT_NE(info, nullptr);
+  EXPECT_TRUE(info->takes_context);
+  EXPECT_EQ(info->signature, std::string_view("void testing_tasks::context_by_value(bg::Context, int shard)"));
+}
+
 TEST_F(EntryPoints, MoveOnlyArgumentsAreMoved) {
   bg::Lifespan life{{.run_inline = true}};
   tasks::take_ownership.later(std::make_unique<int>(42));

@@ -29,7 +29,7 @@ class Registry : public ::testing::Test {
 TEST_F(Registry, ListsEveryTaskSortedByName) {
   std::vector<std::string> names;
   for (const bg::TaskInfo& task : bg::registry()) names.emplace_back(task.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"always_fails", "count_to", "mailer_flush", "no_arguments", "resize", "send_notification",
+  EXPECT_EQ(names, (std::vector<std::string>{"always_fails", "context_by_value", "count_to", "mailer_flush", "no_arguments", "resize", "send_notification",
                                              "shout", "source_only", "take_ownership",
                                              "takes_everything", "with_context"}));
 }
@@ -39,10 +39,10 @@ TEST_F(Registry, DescribesATask) {
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->function, "testing_tasks::shout_message");
   EXPECT_EQ(info->signature,
-            "void testing_tasks::shout_message(const std::string &text, testing_tasks::Level level)");
+            "void testing_tasks::shout_message(const std::string& text, testing_tasks::Level level)");
   ASSERT_EQ(info->params.size(), 2u);
   EXPECT_EQ(info->params[0].name, "text");
-  EXPECT_EQ(info->params[0].type, "const std::string &");
+  EXPECT_EQ(info->params[0].type, "const std::string&");
   EXPECT_EQ(info->params[1].name, "level");
   EXPECT_EQ(info->params[1].type, "testing_tasks::Level");
   EXPECT_EQ(info->file, "tasks/test_tasks.hpp");

@@ -8,6 +8,11 @@ bool check_function(const Task& task, std::vector<Diagnostic>& out) {
     out.push_back({task.pos, what + message, {}});
     return false;
   };
+  if (!task.explicit_name && !is_identifier(task.name) && !task.is_nonstatic_member)
+    return report("has no plain name to call it by; annotate a named function that calls it");
+  if (task.is_consteval)
+    return report("is consteval, so it can only run while compiling, never later on a worker; remove "
+                  "'consteval' (constexpr is fine)");
   if (task.is_template)
     return report("is a template; a task needs one concrete signature: annotate a non-template function "
                   "that calls the template instead");
@@ -27,6 +32,10 @@ bool check_function(const Task& task, std::vector<Diagnostic>& out) {
   if (!task.declared_in_header && task.required_params() < task.params.size())
     return report("is declared in a source file only and has default arguments, which the generated header "
                   "cannot repeat; declare the function in a header (with its defaults) and include it");
+  if (!task.bad_context.empty()) {
+    out.push_back({task.bad_context_pos, what + task.bad_context, {}});
+    return false;
+  }
   if (task.returns == ReturnKind::nodiscard_value)
     out.push_back({task.pos,
                    what + "returns '" + task.return_type +

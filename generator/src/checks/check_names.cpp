@@ -19,30 +19,17 @@ const std::set<std::string>& cxx_keywords() {
       "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
       "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq",
       // Names the generated namespace already uses.
-      "add_task", "registry"};
+      "add_task", "registry", "bg_detail"};
   return words;
-}
-
-bool is_identifier(const std::string& name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  return true;
 }
 
 }  // namespace
 
 void check_names(const Model& model, std::vector<Diagnostic>& out) {
   for (const auto& task : model.tasks) {
-    if (!task.explicit_name) {
-      // Operators and conversion functions have no name to become tasks::NAME.
-      if (!is_identifier(task.name) && !task.is_nonstatic_member)
-        out.push_back({task.pos,
-                       "[[bg::task]] '" + task.function +
-                           "' has no plain name to call it by; annotate a named function that calls it",
-                       {}});
-      continue;
-    }
+    // Operators and conversion functions have no name to become
+    // tasks::NAME; check_function reports them with the other function checks.
+    if (!task.explicit_name) continue;
     if (!is_identifier(task.name)) {
       out.push_back({task.attribute_pos,
                      "[[bg::task(\"" + task.name + "\")]] on '" + task.function +
@@ -52,7 +39,7 @@ void check_names(const Model& model, std::vector<Diagnostic>& out) {
     } else if (cxx_keywords().count(task.name) != 0) {
       out.push_back({task.attribute_pos,
                      "[[bg::task(\"" + task.name + "\")]] on '" + task.function +
-                         "': the name is reserved in generated code (a C++ keyword, or add_task/registry); "
+                         "': the name is reserved in generated code (a C++ keyword, or add_task, registry, bg_detail); "
                          "choose another name",
                      {}});
     }
@@ -74,6 +61,21 @@ void check_names(const Model& model, std::vector<Diagnostic>& out) {
                        task.function + "'; give one an explicit name, for example [[bg::task(\"" + suggestion +
                        "\")]]",
                    {{first.attribute_pos, "the other task named '" + task.name + "' is here"}}});
+  }
+  // Each task also generates a class, tasks::NAME_t: a task named like
+  // another's class would declare one name twice in the generated header.
+  for (const auto& task : model.tasks) {
+    const std::string& name = task.name;
+    if (name.size() <= 2 || name.compare(name.size() - 2, 2, "_t") != 0) continue;
+    const auto owner = first_by_name.find(name.substr(0, name.size() - 2));
+    if (owner == first_by_name.end()) continue;
+    const Task& other = *owner->second;
+    out.push_back({task.attribute_pos,
+                   "[[bg::task]] '" + task.function + "' is named like the class generated for task '" +
+                       other.name + "' (" + name +
+                       "), so the generated header would declare that name twice; give one of them another "
+                       "name, for example [[bg::task(\"" + name.substr(0, name.size() - 2) + "_task\")]]",
+                   {{other.attribute_pos, "task '" + other.name + "' is declared here"}}});
   }
   // One function under two names is also two tasks of one USR.
   std::map<std::string, const Task*> by_usr;

@@ -6,20 +6,29 @@ void check_parameters(const Task& task, std::vector<Diagnostic>& out) {
   for (const auto& p : task.params) {
     const std::string what = "[[bg::task]] '" + task.function + "' parameter '" + p.name + "' ";
     auto report = [&](const std::string& message) { out.push_back({p.pos, what + message, {}}); };
-    switch (p.dangling) {
-      case Dangling::string_view:
-        report("is " + p.stored_type + ", which dangles after the caller returns; take std::string");
-        continue;
-      case Dangling::span:
-        report("is " + p.stored_type + ", which dangles after the caller returns; take a std::vector");
-        continue;
-      case Dangling::raw_pointer:
-        report("is a raw pointer ('" + p.declared_type +
-               "'), which may dangle after the caller returns; take the value (std::string for text), or "
-               "std::unique_ptr or std::shared_ptr to share ownership");
-        continue;
-      case Dangling::none:
-        break;
+    if (p.dangling != Dangling::none) {
+      // The parameter itself, or a type it holds (path outer first).
+      std::string where;
+      for (auto it = p.dangling_path.rbegin(); it != p.dangling_path.rend(); ++it) where += " inside " + *it;
+      const bool top = p.dangling_path.empty();
+      const std::string is = top ? "is " : "holds ";
+      const std::string fix = top ? "; take " : "; store ";
+      switch (p.dangling) {
+        case Dangling::string_view:
+          report(is + p.dangling_type + where + ", which dangles after the caller returns" + fix + "std::string");
+          break;
+        case Dangling::span:
+          report(is + p.dangling_type + where + ", which dangles after the caller returns" + fix + "a std::vector");
+          break;
+        case Dangling::raw_pointer:
+          report(is + "a raw pointer ('" + (top ? p.declared_type : p.dangling_type) + "')" + where +
+                 ", which may dangle after the caller returns" + fix +
+                 "the value (std::string for text), or std::unique_ptr or std::shared_ptr to share ownership");
+          break;
+        case Dangling::none:
+          break;
+      }
+      continue;
     }
     if (p.passing == Passing::mutable_lvalue) {
       report("is a non-const lvalue reference ('" + p.declared_type +

@@ -1,6 +1,9 @@
 #include "jobs.hpp"
 
 #include <mutex>
+#include <string>
+
+#include <bg/context.hpp>
 
 namespace consumer {
 namespace {
@@ -21,6 +24,12 @@ void record(std::string line) {
 [[bg::task]] void record_twice(int n) {
   record(std::to_string(n));
   record(std::to_string(n));
+}
+
+// bg::Context by value, declared in this source only: the generated header
+// repeats the declaration as written.
+[[bg::task]] void reindex(bg::Context context, int shard) {
+  record("reindex " + std::string(context.name) + " " + std::to_string(shard));
 }
 
 }  // namespace consumer

@@ -15,6 +15,7 @@ int main() {
   jobs::record.later("positional");
   jobs::record.later({.line = "keyword"});
   jobs::record_twice.later(7);
+  jobs::reindex.later(3);
   bg::registry().submit_json_text("record", R"(["by name"])");
   life.wait_idle();
   const bg::ShutdownReport& report = life.shutdown();
@@ -23,9 +24,9 @@ int main() {
   auto lines = consumer::journal();
   std::sort(lines.begin(), lines.end());
   const std::vector<std::string> expected = {"hello 7", "hello 7", "hello by name", "hello keyword",
-                                             "hello positional"};
-  bool listed = bg::registry().size() == 2 && bg::registry().find("record_twice") != nullptr;
-  if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 4) {
+                                             "hello positional", "hello reindex reindex 3"};
+  bool listed = bg::registry().size() == 3 && bg::registry().find("record_twice") != nullptr;
+  if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 5) {
     std::cerr << "consumer: unexpected result\n";
     return 1;
   }

@@ -37,6 +37,10 @@ void takes_everything(bool flag, std::uint8_t small, double ratio, std::vector<i
 void with_context(const bg::Context& context, std::string tag) {
   journal().add("context " + std::string(context.name) + " " + std::to_string(context.id) + " " + tag);
 }
+void context_by_value(bg::Context context, int shard) {
+  journal().add("by value " + std::string(context.name) + " " + std::to_string(context.id) + " " +
+                std::to_string(shard));
+}
 void take_ownership(std::unique_ptr<int> value) { journal().add("owned " + std::to_string(*value)); }
 void no_arguments() { journal().add("nothing"); }
 void always_fails(std::string why) { throw std::runtime_error(why); }

@@ -106,12 +106,12 @@ TEST(Emit, DefaultArgumentsGiveShorterCallsAndOptionalFields) {
   EXPECT_NE(header.find("bg::Defaulted<int> retries = {};  // default: kRetries + 1"), std::string::npos);
   EXPECT_NE(header.find("static bg::detail::ErasedTask make(const std::string &to_);"), std::string::npos);
   // The default is evaluated in the function's namespace, as a direct call would.
-  EXPECT_NE(source.find("namespace app {\nstatic int bg_default_send_retries() { return kRetries + 1; }"),
+  EXPECT_NE(source.find("namespace app {\nstatic int bg_default_4send_retries() { return kRetries + 1; }"),
             std::string::npos)
       << source;
-  EXPECT_NE(source.find("return make(std::move(to_), ::app::bg_default_send_retries());"), std::string::npos);
-  EXPECT_NE(source.find("std::move(a.retries).take_or(&::app::bg_default_send_retries)"), std::string::npos);
-  EXPECT_NE(source.find("bg_arguments.has(1) ? bg_arguments.take<int>(1) : ::app::bg_default_send_retries()"),
+  EXPECT_NE(source.find("return make(std::move(to_), ::app::bg_default_4send_retries());"), std::string::npos);
+  EXPECT_NE(source.find("std::move(a.retries).take_or(&::app::bg_default_4send_retries)"), std::string::npos);
+  EXPECT_NE(source.find("bg_arguments.has(1) ? bg_arguments.take<int>(1) : ::app::bg_default_4send_retries()"),
             std::string::npos);
   EXPECT_NE(source.find(".required_params = 1,"), std::string::npos);
   EXPECT_NE(files.at("bg_tasks.json").find("\"default\": \"kRetries + 1\""), std::string::npos);

@@ -25,8 +25,8 @@ struct bg::detail::EnumNames<shop::Legacy> {
 
 namespace tasks {
 
-bg::detail::ErasedTask archive_t::make(std::unique_ptr<shop::Receipt> receipt_, std::string &&note_) {
-  return bg::detail::ErasedTask::make(static_cast<void (*)(std::unique_ptr<shop::Receipt>, std::string &&)>(&::shop::archive),
+bg::detail::ErasedTask archive_t::make(std::unique_ptr<shop::Receipt> receipt_, std::string&& note_) {
+  return bg::detail::ErasedTask::make(static_cast<void (*)(std::unique_ptr<shop::Receipt>, std::string&&)>(&::shop::archive),
                                       std::move(receipt_),
                                       std::move(note_));
 }
@@ -45,12 +45,21 @@ bg::detail::ErasedTask ledger_close_t::make([[maybe_unused]] args&& a) {
 }
 
 bg::detail::ErasedTask nightly_report_t::make(unsigned int days_) {
-  return bg::detail::ErasedTask::make(static_cast<void (*)(const bg::Context &, unsigned int)>(&::nightly_report),
+  return bg::detail::ErasedTask::make(static_cast<void (*)(const bg::Context&, unsigned int)>(&::nightly_report),
                                       std::move(days_));
 }
 
 bg::detail::ErasedTask nightly_report_t::make([[maybe_unused]] args&& a) {
   return make(std::move(a.days).get());
+}
+
+bg::detail::ErasedTask reindex_t::make(int shard_) {
+  return bg::detail::ErasedTask::make(static_cast<void (*)(bg::Context, int)>(&::reindex),
+                                      std::move(shard_));
+}
+
+bg::detail::ErasedTask reindex_t::make([[maybe_unused]] args&& a) {
+  return make(std::move(a.shard).get());
 }
 
 bg::detail::ErasedTask restock_t::make(std::string sku_, uint16_t count_) {
@@ -63,8 +72,8 @@ bg::detail::ErasedTask restock_t::make([[maybe_unused]] args&& a) {
   return make(std::move(a.sku).get(), std::move(a.count).get());
 }
 
-bg::detail::ErasedTask send_receipt_t::make(std::string email_, const shop::Receipt &receipt_) {
-  return bg::detail::ErasedTask::make(static_cast<void (*)(std::string, const shop::Receipt &)>(&::shop::send_receipt),
+bg::detail::ErasedTask send_receipt_t::make(std::string email_, const shop::Receipt& receipt_) {
+  return bg::detail::ErasedTask::make(static_cast<void (*)(std::string, const shop::Receipt&)>(&::shop::send_receipt),
                                       std::move(email_),
                                       std::move(receipt_));
 }
@@ -92,7 +101,7 @@ namespace {
 
 constexpr bg::ParamInfo archive_params[] = {
     {"receipt", "std::unique_ptr<shop::Receipt>", ""},
-    {"note", "std::string &&", ""},
+    {"note", "std::string&&", ""},
 };
 
 constexpr bool archive_json_invocable = bg::detail::json_decodable_v<std::unique_ptr<shop::Receipt>>;
@@ -128,6 +137,18 @@ bg::TaskId nightly_report_invoke([[maybe_unused]] bg::detail::JsonArguments& bg_
   return tasks::nightly_report.later(std::move(days));
 }
 
+constexpr bg::ParamInfo reindex_params[] = {
+    {"shard", "int", ""},
+};
+
+constexpr bool reindex_json_invocable = true;
+
+bg::TaskId reindex_invoke([[maybe_unused]] bg::detail::JsonArguments& bg_arguments, bg::Lifespan* bg_life) {
+  auto shard = bg_arguments.take<int>(0);
+  if (bg_life != nullptr) return tasks::reindex.later_on(*bg_life, std::move(shard));
+  return tasks::reindex.later(std::move(shard));
+}
+
 constexpr bg::ParamInfo restock_params[] = {
     {"sku", "std::string", ""},
     {"count", "uint16_t", ""},
@@ -144,7 +165,7 @@ bg::TaskId restock_invoke([[maybe_unused]] bg::detail::JsonArguments& bg_argumen
 
 constexpr bg::ParamInfo send_receipt_params[] = {
     {"email", "std::string", ""},
-    {"receipt", "const shop::Receipt &", ""},
+    {"receipt", "const shop::Receipt&", ""},
 };
 
 constexpr bool send_receipt_json_invocable = bg::detail::json_decodable_v<shop::Receipt>;
@@ -179,7 +200,7 @@ bg::TaskId ship_invoke([[maybe_unused]] bg::detail::JsonArguments& bg_arguments,
 constexpr bg::TaskInfo task_table[] = {
     {.name = "archive",
      .function = "shop::archive",
-     .signature = "void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string &&note)",
+     .signature = "void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string&& note)",
      .params = archive_params,
      .file = "shop.hpp",
      .line = 32,
@@ -201,13 +222,24 @@ constexpr bg::TaskInfo task_table[] = {
      .returns = "none"},
     {.name = "nightly_report",
      .function = "nightly_report",
-     .signature = "void nightly_report(const bg::Context &, unsigned int days)",
+     .signature = "void nightly_report(const bg::Context&, unsigned int days)",
      .params = nightly_report_params,
      .file = "jobs.cpp",
      .line = 6,
      .takes_context = true,
      .json_invocable = nightly_report_json_invocable,
      .invoke = nightly_report_json_invocable ? &nightly_report_invoke : nullptr,
+     .required_params = 1,
+     .returns = "none"},
+    {.name = "reindex",
+     .function = "reindex",
+     .signature = "void reindex(bg::Context, int shard)",
+     .params = reindex_params,
+     .file = "jobs.cpp",
+     .line = 12,
+     .takes_context = true,
+     .json_invocable = reindex_json_invocable,
+     .invoke = reindex_json_invocable ? &reindex_invoke : nullptr,
      .required_params = 1,
      .returns = "none"},
     {.name = "restock",
@@ -223,7 +255,7 @@ constexpr bg::TaskInfo task_table[] = {
      .returns = "none"},
     {.name = "send_receipt",
      .function = "shop::send_receipt",
-     .signature = "void shop::send_receipt(std::string email, const shop::Receipt &receipt)",
+     .signature = "void shop::send_receipt(std::string email, const shop::Receipt& receipt)",
      .params = send_receipt_params,
      .file = "shop.hpp",
      .line = 22,

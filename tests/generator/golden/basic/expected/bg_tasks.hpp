@@ -36,7 +36,12 @@
 // nightly_report is defined in jobs.cpp only; declared here so that the entry
 // point can name it.
 
-void nightly_report(const bg::Context & context, unsigned int days);
+void nightly_report(const bg::Context& context, unsigned int days);
+
+// reindex is defined in jobs.cpp only; declared here so that the entry
+// point can name it.
+
+void reindex(bg::Context context, int shard);
 
 // Every source that includes this header keeps bg_tasks.cpp, and so its
 // tasks' entries in bg::registry(), in the program, also when it is in a
@@ -48,7 +53,7 @@ namespace tasks::bg_detail {
 
 namespace tasks {
 
-/// [[bg::task]] void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string &&note)
+/// [[bg::task]] void shop::archive(std::unique_ptr<shop::Receipt> receipt, std::string&& note)
 /// Declared in shop.hpp.
 class archive_t : public bg::detail::EntryPoint<archive_t> {
  public:
@@ -86,7 +91,7 @@ class archive_t : public bg::detail::EntryPoint<archive_t> {
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
-  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::unique_ptr<shop::Receipt> receipt_, std::string &&note_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::unique_ptr<shop::Receipt> receipt_, std::string&& note_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr archive_t archive{};
@@ -151,7 +156,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const ledger_cl
   return task.add_to(batch, std::move(arguments));
 }
 
-/// [[bg::task]] void nightly_report(const bg::Context &, unsigned int days)
+/// [[bg::task]] void nightly_report(const bg::Context&, unsigned int days)
 /// Declared in jobs.cpp.
 class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
  public:
@@ -198,6 +203,56 @@ bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const nightly_report_t
   return task.add_to(batch, std::forward<A>(arguments)...);
 }
 inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const nightly_report_t& task, nightly_report_t::args arguments) {
+  return task.add_to(batch, std::move(arguments));
+}
+
+/// [[bg::task]] void reindex(bg::Context, int shard)
+/// Declared in jobs.cpp.
+class reindex_t : public bg::detail::EntryPoint<reindex_t> {
+ public:
+  /// The name in bg::registry(), errors, stats and shutdown reports.
+  static constexpr bg::TaskName name{"reindex"};
+
+  /// Keyword arguments: `tasks::reindex.later({.shard = ...})`.
+  /// Every field is required.
+  struct args {
+    bg::Required<int> shard;
+  };
+
+ private:
+  friend class bg::detail::EntryPoint<reindex_t>;
+
+  /// The types the task stores, in parameter order.
+  using params = bg::detail::ParamList<int>;
+
+  /// The compile-time check of a call's arguments: each failure names the
+  /// task and the parameter in the first line of the compiler's error.
+  template <class... A>
+  static consteval bool accepts() {
+    if constexpr (sizeof...(A) != 1) {
+      static_assert(bg::detail::always_false_v<A...>,
+                    "tasks::reindex takes 1 argument (int shard); the call passes another number");
+      return false;
+    } else {
+      static_assert(bg::detail::arg_fits_at<int, 0, A...>(),
+                    "tasks::reindex: argument 1 'shard' must convert to int without narrowing; the value passed does not");
+      return true && bg::detail::arg_fits_at<int, 0, A...>();
+    }
+  }
+
+  /// Bind the call (defined in bg_tasks.cpp).
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(int shard_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
+};
+inline constexpr reindex_t reindex{};
+
+/// Adds `reindex` to a request-scoped batch; the arguments are checked as for later().
+template <class... A>
+  requires bg::detail::positional_call<reindex_t, A...>
+bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const reindex_t& task, A&&... arguments) {
+  return task.add_to(batch, std::forward<A>(arguments)...);
+}
+inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const reindex_t& task, reindex_t::args arguments) {
   return task.add_to(batch, std::move(arguments));
 }
 
@@ -254,7 +309,7 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const restock_t
   return task.add_to(batch, std::move(arguments));
 }
 
-/// [[bg::task]] void shop::send_receipt(std::string email, const shop::Receipt &receipt)
+/// [[bg::task]] void shop::send_receipt(std::string email, const shop::Receipt& receipt)
 /// Declared in shop.hpp.
 class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
  public:
@@ -292,7 +347,7 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
-  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string email_, const shop::Receipt &receipt_);
+  [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string email_, const shop::Receipt& receipt_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
 };
 inline constexpr send_receipt_t send_receipt{};

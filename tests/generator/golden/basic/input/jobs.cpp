@@ -7,3 +7,6 @@
   (void)context;
   (void)days;
 }
+
+// bg::Context by value is as good as by const reference.
+[[bg::task]] void reindex(bg::Context context, int shard) { (void)context.id; (void)shard; }
