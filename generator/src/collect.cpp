@@ -179,6 +179,8 @@ class Collector final : public clang::ASTConsumer,
       text += space ? ' ' : c;
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
+    // A braced default (`= {1}`) reaches back to its '='.
+    if (!text.empty() && text.front() == '=') text.erase(0, text.find_first_not_of("= "));
     return text.empty() ? "{}" : text;
   }
 

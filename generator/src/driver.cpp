@@ -7,6 +7,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <clang/Tooling/CompilationDatabase.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/xxhash.h>
 
 #include <map>
@@ -100,10 +101,26 @@ std::string fragment_path(const std::string& dir, const std::string& source) {
   return dir + "/" + std::filesystem::path(source).filename().string() + "." + std::string(hash, 8) + ".bgf";
 }
 
+/// This bg-gen binary: its size and time. A fragment written by another
+/// build of bg-gen (an upgrade, or a fix in how it reads sources) may hold a
+/// different model for the same source, so it is stale too.
+const std::string& generator_identity() {
+  static const std::string identity = [] {
+    static int anchor = 0;
+    const std::string exe = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(exe, ec);
+    const auto time = std::filesystem::last_write_time(exe, ec);
+    return exe + "\x1d" + std::to_string(ec ? 0 : size) + "\x1d" +
+           std::to_string(ec ? 0 : time.time_since_epoch().count());
+  }();
+  return identity;
+}
+
 /// What a fragment was made with: when it changes, the fragment is stale.
 std::string command_key(const clang::tooling::CompilationDatabase& database, const std::string& source,
                         const DriverOptions& options) {
-  std::string key = std::to_string(kFragmentVersion);
+  std::string key = std::to_string(kFragmentVersion) + "\x1d" + generator_identity();
   for (const auto& command : database.getCompileCommands(source))
     for (const auto& arg : command.CommandLine) key += "\x1f" + arg;
   for (const auto& stub : options.parse.stubs) key += "\x1e" + stub;

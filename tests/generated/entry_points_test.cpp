@@ -113,6 +113,26 @@ TEST_F(EntryPoints, ContextTakenByValueIsPassedByTheRuntimeToo) {
   EXPECT_EQ(info->signature, std::string_view("void testing_tasks::context_by_value(bg::Context, int shard)"));
 }
 
+// Nested braces are how containers and structs are written; keyword calls
+// take them for required and defaulted fields alike.
+TEST_F(EntryPoints, KeywordArgumentsTakeNestedBraces) {
+  bg::Lifespan life{{.run_inline = true}};
+  tasks::ship.later({.items = {"a", "b"}, .note = std::nullopt});
+  tasks::ship.later({.items = {"c"}, .note = "gift", .boxes = {2, 3}});
+  // Empty braces leave a defaulted field out (its default); a required one
+  // needs its type named, as C++ cannot tell {} from an omitted field.
+  tasks::ship.later({.items = std::vector<std::string>{}, .note = {"wrapped"}, .boxes = {}});
+  tasks::takes_everything.later({.flag = true,
+                                 .small = 7,
+                                 .ratio = 0.5,
+                                 .numbers = {1, 2},
+                                 .note = std::nullopt,
+                                 .levels = {{"x", testing_tasks::Level::high}}});
+  EXPECT_EQ(journal().take(), (std::vector<std::string>{"ship a b note=<none> boxes=1,", "ship c note=gift boxes=2,3,",
+                                                        "ship note=wrapped boxes=1,",
+                                                        "everything 1 7 0.500000 [1,2,] <none> {x=2,}"}));
+}
+
 TEST_F(EntryPoints, MoveOnlyArgumentsAreMoved) {
   bg::Lifespan life{{.run_inline = true}};
   tasks::take_ownership.later(std::make_unique<int>(42));

@@ -41,6 +41,13 @@ void context_by_value(bg::Context context, int shard) {
   journal().add("by value " + std::string(context.name) + " " + std::to_string(context.id) + " " +
                 std::to_string(shard));
 }
+void ship(const std::vector<std::string>& items, std::optional<std::string> note, std::vector<int> boxes) {
+  std::string line = "ship";
+  for (const auto& item : items) line += " " + item;
+  line += " note=" + note.value_or("<none>") + " boxes=";
+  for (int box : boxes) line += std::to_string(box) + ",";
+  journal().add(line);
+}
 void take_ownership(std::unique_ptr<int> value) { journal().add("owned " + std::to_string(*value)); }
 void no_arguments() { journal().add("nothing"); }
 void always_fails(std::string why) { throw std::runtime_error(why); }

@@ -103,7 +103,7 @@ TEST(Emit, DefaultArgumentsGiveShorterCallsAndOptionalFields) {
   const std::string& source = files.at("bg_tasks.cpp");
   EXPECT_NE(header.find("if constexpr (sizeof...(A) < 1 || sizeof...(A) > 2)"), std::string::npos) << header;
   EXPECT_NE(header.find("takes 1 to 2 arguments (std::string to, int retries = kRetries + 1)"), std::string::npos);
-  EXPECT_NE(header.find("bg::Defaulted<int> retries = {};  // default: kRetries + 1"), std::string::npos);
+  EXPECT_NE(header.find("bg::Defaulted<int, keyword_messages::field_retries> retries = {};  // default: kRetries + 1"), std::string::npos);
   EXPECT_NE(header.find("static bg::detail::ErasedTask make(const std::string &to_);"), std::string::npos);
   // The default is evaluated in the function's namespace, as a direct call would.
   EXPECT_NE(source.find("namespace app {\nstatic int bg_default_4send_retries() { return kRetries + 1; }"),

@@ -60,11 +60,44 @@ class archive_t : public bg::detail::EntryPoint<archive_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"archive"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_receipt {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::archive: keyword argument .receipt must convert to std::unique_ptr<shop::Receipt> without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::archive: keyword argument .receipt is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::unique_ptr<shop::Receipt>{})");
+        return false;
+      }
+    };
+    struct field_note {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::archive: keyword argument .note must convert to std::string without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::archive: keyword argument .note is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::string{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::archive.later({.receipt = ..., .note = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<std::unique_ptr<shop::Receipt>> receipt;
-    bg::Required<std::string> note;
+    bg::Required<std::unique_ptr<shop::Receipt>, keyword_messages::field_receipt> receipt;
+    bg::Required<std::string, keyword_messages::field_note> note;
   };
 
  private:
@@ -113,10 +146,29 @@ class ledger_close_t : public bg::detail::EntryPoint<ledger_close_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"ledger_close"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_day {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ledger_close: keyword argument .day must convert to int without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ledger_close: keyword argument .day is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in int{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::ledger_close.later({.day = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<int> day;
+    bg::Required<int, keyword_messages::field_day> day;
   };
 
  private:
@@ -163,10 +215,29 @@ class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"nightly_report"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_days {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::nightly_report: keyword argument .days must convert to unsigned int without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::nightly_report: keyword argument .days is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in unsigned int{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::nightly_report.later({.days = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<unsigned int> days;
+    bg::Required<unsigned int, keyword_messages::field_days> days;
   };
 
  private:
@@ -213,10 +284,29 @@ class reindex_t : public bg::detail::EntryPoint<reindex_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"reindex"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_shard {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::reindex: keyword argument .shard must convert to int without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::reindex: keyword argument .shard is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in int{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::reindex.later({.shard = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<int> shard;
+    bg::Required<int, keyword_messages::field_shard> shard;
   };
 
  private:
@@ -263,11 +353,44 @@ class restock_t : public bg::detail::EntryPoint<restock_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"restock"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_sku {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::restock: keyword argument .sku must convert to std::string without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::restock: keyword argument .sku is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::string{})");
+        return false;
+      }
+    };
+    struct field_count {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::restock: keyword argument .count must convert to uint16_t without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::restock: keyword argument .count is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in uint16_t{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::restock.later({.sku = ..., .count = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<std::string> sku;
-    bg::Required<uint16_t> count;
+    bg::Required<std::string, keyword_messages::field_sku> sku;
+    bg::Required<uint16_t, keyword_messages::field_count> count;
   };
 
  private:
@@ -316,11 +439,44 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"send_receipt"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_email {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::send_receipt: keyword argument .email must convert to std::string without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::send_receipt: keyword argument .email is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::string{})");
+        return false;
+      }
+    };
+    struct field_receipt {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::send_receipt: keyword argument .receipt must convert to shop::Receipt without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::send_receipt: keyword argument .receipt is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in shop::Receipt{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::send_receipt.later({.email = ..., .receipt = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<std::string> email;
-    bg::Required<shop::Receipt> receipt;
+    bg::Required<std::string, keyword_messages::field_email> email;
+    bg::Required<shop::Receipt, keyword_messages::field_receipt> receipt;
   };
 
  private:
@@ -369,14 +525,89 @@ class ship_t : public bg::detail::EntryPoint<ship_t> {
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"ship"};
 
+  /// What a misused keyword argument says, field by field, so that the
+  /// compiler's first error line names the task and the field.
+  struct keyword_messages {
+    struct field_order {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ship: keyword argument .order must convert to int64_t without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ship: keyword argument .order is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in int64_t{})");
+        return false;
+      }
+    };
+    struct field_carrier {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ship: keyword argument .carrier must convert to shop::Carrier without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ship: keyword argument .carrier is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in shop::Carrier{})");
+        return false;
+      }
+    };
+    struct field_items {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ship: keyword argument .items must convert to std::vector<std::string> without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ship: keyword argument .items is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::vector<std::string>{})");
+        return false;
+      }
+    };
+    struct field_weight {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ship: keyword argument .weight must convert to std::optional<double> without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ship: keyword argument .weight is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::optional<double>{})");
+        return false;
+      }
+    };
+    struct field_flags {
+      template <class... U>
+      static constexpr bool wrong_type() {
+        static_assert(bg::detail::always_false_v<U...>,
+                      "tasks::ship: keyword argument .flags must convert to std::map<std::string, shop::Legacy> without narrowing; the value given does not");
+        return false;
+      }
+      template <class T>
+      static constexpr bool missing() {
+        static_assert(bg::detail::always_false_v<T>,
+                      "tasks::ship: keyword argument .flags is missing, and its parameter has no default; give it a value (empty braces {} count as missing: write the type, as in std::map<std::string, shop::Legacy>{})");
+        return false;
+      }
+    };
+  };
+
   /// Keyword arguments: `tasks::ship.later({.order = ..., .carrier = ..., .items = ..., .weight = ..., .flags = ...})`.
   /// Every field is required.
   struct args {
-    bg::Required<int64_t> order;
-    bg::Required<shop::Carrier> carrier;
-    bg::Required<std::vector<std::string>> items;
-    bg::Required<std::optional<double>> weight;
-    bg::Required<std::map<std::string, shop::Legacy>> flags;
+    bg::Required<int64_t, keyword_messages::field_order> order;
+    bg::Required<shop::Carrier, keyword_messages::field_carrier> carrier;
+    bg::Required<std::vector<std::string>, keyword_messages::field_items> items;
+    bg::Required<std::optional<double>, keyword_messages::field_weight> weight;
+    bg::Required<std::map<std::string, shop::Legacy>, keyword_messages::field_flags> flags;
   };
 
  private:
