@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang-16 libclang-rt-16-dev   # compilers; clang's sanitizer runtimes
+  cmake ninja-build g++ clang-16 libclang-rt-16-dev   # compilers; clang's sanitizer runtimes and libFuzzer
+  libfuzzer-16-dev                                    # libFuzzer's standalone headers and library
   libgtest-dev libgmock-dev                           # tests
   libbenchmark-dev libboost-dev libtbb-dev            # benchmarks and their peers
   libclang-16-dev libclang-cpp16-dev llvm-16-dev      # bg-gen: Clang LibTooling (shared libraries)
