@@ -43,15 +43,11 @@ void WorkerPool::start(unsigned count, const std::shared_ptr<const Core>& owner)
 }
 
 void WorkerPool::wake_for(std::size_t published) {
-  if (published == 0) return;
   // Pairs with the fence in park(): either this load sees the sleeper, or the
   // sleeper's has_work() sees the task. Waking only then keeps the common,
   // busy case free of any lock.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
-  // A spinning worker will take the task, and wakes a sleeper itself if it
-  // finds more (take_spinning_turn).
-  if (spinning_.load(std::memory_order_seq_cst) != 0) return;
+  if (sleepers_.load(std::memory_order_relaxed) == 0) return;
   if (published > 1) {
     wake_all();
     return;
@@ -77,11 +73,11 @@ bool WorkerPool::spin_for_work() {
   // the producer a futex wake (about 5 us) per task; yielding keeps the spin
   // from starving a producer that shares the core.
   //
-  // One worker spins at a time; the others park at once. With more runnable
+  // One worker spins at a time; the others park at once: with more runnable
   // threads than cores (a producer and two workers on two cores), a second
-  // spinner only takes CPU time from the producer it waits for: that was the
-  // slow mode of the throughput benchmark, where runs fell from ~7 M/s to
-  // ~2 M/s depending on where the scheduler put the spinners.
+  // spinner only takes CPU time from the producer it waits for. Producers
+  // still wake a sleeper whenever one sleeps, so a parked worker never
+  // misses a task that the spinner leaves (it may be busy with another).
   int expected = 0;
   if (!spinning_.compare_exchange_strong(expected, 1, std::memory_order_seq_cst)) return false;
   bool found = false;
@@ -95,17 +91,7 @@ bool WorkerPool::spin_for_work() {
     }
     if (!found) std::this_thread::yield();
   }
-  spinning_.store(0, std::memory_order_seq_cst);
-  // Pairs with the fence in wake_for(): either the producer sees no spinner
-  // and wakes a sleeper itself, or this reads its task below.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  // Producers skip waking a sleeper while someone spins, so the spinner that
-  // found work passes the turn on: if more than its own task is queued, a
-  // sleeper takes the rest.
-  if (found) {
-    const std::uint64_t head = queue_.head();
-    if (queue_.tail() - head > 1) wake_for(1);
-  }
+  spinning_.store(0, std::memory_order_release);
   return found;
 }
 
