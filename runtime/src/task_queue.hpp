@@ -132,6 +132,7 @@ class TaskQueue {
 
   alignas(64) std::mutex head_mutex_;
   Segment* head_segment_ = nullptr;
+  std::uint64_t known_tail_ = 0;  ///< a tail_ value seen under the head lock
   bool discarding_ = false;
   std::atomic<std::uint64_t> head_{0};
 
