@@ -133,6 +133,13 @@ TEST_F(EntryPoints, KeywordArgumentsTakeNestedBraces) {
                                                         "everything 1 7 0.500000 [1,2,] <none> {x=2,}"}));
 }
 
+TEST_F(EntryPoints, KeywordArgumentsBraceAStructsMembers) {
+  bg::Lifespan life{{.run_inline = true}};
+  tasks::move_to.later({.to = {3, 4}});
+  tasks::move_to.later({.to = {5, 6}, .speed = 2});
+  EXPECT_EQ(journal().take(), (std::vector<std::string>{"move 3 4 1", "move 5 6 2"}));
+}
+
 TEST_F(EntryPoints, MoveOnlyArgumentsAreMoved) {
   bg::Lifespan life{{.run_inline = true}};
   tasks::take_ownership.later(std::make_unique<int>(42));

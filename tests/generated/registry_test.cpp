@@ -29,7 +29,7 @@ class Registry : public ::testing::Test {
 TEST_F(Registry, ListsEveryTaskSortedByName) {
   std::vector<std::string> names;
   for (const bg::TaskInfo& task : bg::registry()) names.emplace_back(task.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"always_fails", "context_by_value", "count_to", "mailer_flush", "no_arguments", "resize", "send_notification", "ship",
+  EXPECT_EQ(names, (std::vector<std::string>{"always_fails", "context_by_value", "count_to", "mailer_flush", "move_to", "no_arguments", "resize", "send_notification", "ship",
                                              "shout", "source_only", "take_ownership",
                                              "takes_everything", "with_context"}));
 }

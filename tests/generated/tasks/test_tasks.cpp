@@ -48,6 +48,9 @@ void ship(const std::vector<std::string>& items, std::optional<std::string> note
   for (int box : boxes) line += std::to_string(box) + ",";
   journal().add(line);
 }
+void move_to(Point to, int speed) {
+  journal().add("move " + std::to_string(to.x) + " " + std::to_string(to.y) + " " + std::to_string(speed));
+}
 void take_ownership(std::unique_ptr<int> value) { journal().add("owned " + std::to_string(*value)); }
 void no_arguments() { journal().add("nothing"); }
 void always_fails(std::string why) { throw std::runtime_error(why); }

@@ -33,6 +33,12 @@ Journal& journal();
                                    std::optional<std::string> note, std::map<std::string, Level> levels);
 [[bg::task]] void with_context(const bg::Context& context, std::string tag);
 [[bg::task]] void context_by_value(bg::Context context, int shard);
+/// A plain struct parameter: keyword calls brace its members.
+struct Point {
+  int x = 0;
+  int y = 0;
+};
+[[bg::task]] void move_to(Point to, int speed = 1);
 [[bg::task]] void ship(const std::vector<std::string>& items, std::optional<std::string> note,
                        std::vector<int> boxes = {1});
 [[bg::task]] void take_ownership(std::unique_ptr<int> value);  // not invocable by name
