@@ -82,9 +82,10 @@ Stats Core::stats() const {
 }
 
 bool Core::idle() const {
+  if (config_.run_inline) return inline_.idle();
   // The same order as stats(), reading only what idleness needs.
   const std::uint64_t head = queue_.head();
-  return queue_.tail() == head && pool_.running() == 0 && inline_.idle();
+  return queue_.tail() == head && pool_.running() == 0;
 }
 
 void Core::wait_idle() {

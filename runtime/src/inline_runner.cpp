@@ -68,37 +68,26 @@ void InlineRunner::close() {
 
 bool InlineRunner::drain(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cancel_grace) {
   if (idle_.wait_until(deadline, [&] { return idle(); })) return false;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = admitted_.begin(); it != admitted_.end();) {
-      if (it->second.state != State::queued) {
-        ++it;
-        continue;
-      }
-      ledger_.discard(it->first, it->second.name);
-      it = admitted_.erase(it);
-    }
-  }
+  settle_all(State::queued, &Ledger::discard);
   stop_.request_stop();
   const auto none_running = [&] {
     std::lock_guard lock(mutex_);
     return count_locked(State::running) == 0;
   };
   idle_.wait_until(std::chrono::steady_clock::now() + cancel_grace, none_running);
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = admitted_.begin(); it != admitted_.end();) {
-      if (it->second.state != State::running) {
-        ++it;
-        continue;
-      }
-      ledger_.abandon(it->first, it->second.name);
-      it = admitted_.erase(it);
-    }
-  }
+  settle_all(State::running, &Ledger::abandon);
   // Tasks being settled are not abandoned (as with a worker): wait for them.
   idle_.wait([&] { return idle(); });
   return true;
+}
+
+void InlineRunner::settle_all(State state, void (Ledger::*record)(TaskId, std::string_view)) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(admitted_, [&](const auto& entry) {
+    if (entry.second.state != state) return false;
+    (ledger_.*record)(entry.first, entry.second.name);
+    return true;
+  });
 }
 
 std::size_t InlineRunner::count_locked(State state) const {

@@ -55,6 +55,9 @@ class InlineRunner {
 
   void run_one(TaskId id, std::string_view name, ErasedTask& task);
   [[nodiscard]] std::size_t count_locked(State state) const;
+  /// Records every admitted task in `state` with `record` (discard or
+  /// abandon) and forgets it: its submitting thread then settles nothing.
+  void settle_all(State state, void (Ledger::*record)(TaskId, std::string_view));
 
   Ledger& ledger_;
   Signal& idle_;

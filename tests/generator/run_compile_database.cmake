@@ -3,23 +3,16 @@
 # The output must equal the golden expectations of the same case.
 #   CASE, BG_GEN, WORK, INCLUDES as in run_golden.cmake
 include(${CMAKE_CURRENT_LIST_DIR}/expect_golden.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/write_compile_database.cmake)
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/out")
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
 list(TRANSFORM include_flags PREPEND -I)
 list(JOIN include_flags " " include_flags)
-set(flags "-std=c++20 -I${CASE}/input -I${WORK}/out ${include_flags}")
-file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
-list(SORT sources)
-set(entries "")
-foreach(source IN LISTS sources)
-  if(entries)
-    string(APPEND entries ",\n")
-  endif()
-  string(APPEND entries "  {\"directory\": \"${WORK}\", \"file\": \"${source}\", "
-                        "\"command\": \"/usr/bin/g++ ${flags} -fconcepts-diagnostics-depth=2 -c ${source} -o x.o\"}")
-endforeach()
-file(WRITE "${WORK}/compile_commands.json" "[\n${entries}\n]\n")
+# A GCC-only flag too: bg-gen must drop it.
+write_compile_database("${WORK}"
+                       "-std=c++20 -I${CASE}/input -I${WORK}/out ${include_flags} -fconcepts-diagnostics-depth=2"
+                       sources)
 execute_process(COMMAND "${BG_GEN}" -p "${WORK}" -o "${WORK}/out" --root "${CASE}/input" ${sources}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

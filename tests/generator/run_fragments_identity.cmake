@@ -2,6 +2,7 @@
 # A fix in how bg-gen reads sources must reach every target on the next
 # build, not only the sources edited since.
 #   CASE, BG_GEN, WORK, INCLUDES as in run_golden.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/write_compile_database.cmake)
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/out" "${WORK}/bin")
 # A copy of bg-gen that the test may change (appending bytes to an ELF file
@@ -13,17 +14,7 @@ set(gen "${WORK}/bin/${name}")
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
 list(TRANSFORM include_flags PREPEND -I)
 list(JOIN include_flags " " include_flags)
-file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
-list(SORT sources)
-set(entries "")
-foreach(source IN LISTS sources)
-  if(entries)
-    string(APPEND entries ",\n")
-  endif()
-  string(APPEND entries "  {\"directory\": \"${WORK}\", \"file\": \"${source}\", \"command\": "
-                        "\"/usr/bin/g++ -std=c++20 -I${CASE}/input ${include_flags} -c ${source} -o x.o\"}")
-endforeach()
-file(WRITE "${WORK}/compile_commands.json" "[\n${entries}\n]\n")
+write_compile_database("${WORK}" "-std=c++20 -I${CASE}/input ${include_flags}" sources)
 list(LENGTH sources source_count)
 
 function(run_step label expected_scans)
