@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <bg/errors.hpp>
 
@@ -22,9 +24,14 @@ Core::Core(Config config)
       ledger_(config_),
       queue_(config_.queue_capacity),
       pool_(queue_, ledger_, idle_, room_),
-      inline_(ledger_, idle_, this) {
+      inline_(ledger_, idle_, this),
+      async_(config_, ledger_, idle_) {
   if (config_.shutdown_timeout.count() < 0 || config_.cancel_grace.count() < 0) {
     throw Error("bg::Config: shutdown_timeout and cancel_grace must not be negative");
+  }
+  if (config_.io_threads == 0) {
+    throw Error("bg::Config: io_threads must be at least 1 (the threads that run coroutine tasks, started "
+                "only when the first one is submitted)");
   }
 }
 
@@ -44,11 +51,13 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
     const Refusal refusal = inline_.run(pending, first);
     return refusal == Refusal::none ? refusal : refuse(refusal);
   }
+  const std::size_t async_count = pending.async_count();
+  if (async_count != 0) return submit_with_coroutines(pending, async_count, first);
   if (config_.queue_capacity != 0 && count > config_.queue_capacity) {
     return refuse(Refusal::queue_full);  // could never fit, even when blocking
   }
   for (;;) {
-    switch (queue_.push(pending, first)) {
+    switch (queue_.push(pending, last_id_, first)) {
       case TaskQueue::Push::ok:
         pool_.wake_for(count);
         return Refusal::none;
@@ -60,6 +69,58 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
     if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);
     room_.wait([&] { return queue_.closed() || queue_.has_room(count); });
   }
+}
+
+Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::size_t async_count, TaskId& first) {
+  const std::size_t count = pending.size();
+  const std::size_t blocking = count - async_count;
+  const auto refuse = [&](Refusal refusal) {
+    ledger_.reject(count);
+    return refusal;
+  };
+  if (config_.queue_capacity != 0 && blocking > config_.queue_capacity) return refuse(Refusal::queue_full);
+
+  std::vector<std::shared_ptr<AsyncRun>> runs(count);
+  std::vector<std::pair<AsyncRun*, std::exception_ptr>> not_started;
+  for (;;) {
+    auto lock = async_.lock();
+    // Shutdown closes this intake before the queue's: while it is open, so
+    // is the queue, and the batch is admitted whole.
+    if (!async_.accepting(lock)) return refuse(Refusal::shutting_down);
+    for (std::size_t i = 0; i < count; ++i) {
+      const AsyncOps* ops = pending.task(i).async_ops();
+      if (ops != nullptr && runs[i] == nullptr) runs[i] = ops->prepare(async_.backend(*ops->flavour, lock));
+    }
+    if (blocking != 0) {
+      const TaskQueue::Push pushed = queue_.push(pending, last_id_, first);
+      if (pushed == TaskQueue::Push::closed) return refuse(Refusal::shutting_down);
+      if (pushed == TaskQueue::Push::full) {
+        if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);
+        lock.unlock();
+        room_.wait([&] { return queue_.closed() || queue_.has_room(blocking); });
+        continue;
+      }
+    } else {
+      first = last_id_.fetch_add(count, std::memory_order_relaxed) + 1;
+    }
+    // Started under the lock, so that shutdown never cancels or abandons a
+    // task whose backend has not received it yet.
+    const std::shared_ptr<const Core> owner = shared_from_this();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (runs[i] == nullptr) continue;
+      async_.admit(*runs[i], first + i, pending.name(i), owner, lock);
+      try {
+        pending.task(i).launch(*runs[i]);
+      } catch (...) {
+        not_started.emplace_back(runs[i].get(), std::current_exception());
+      }
+    }
+    break;
+  }
+  // Outside the lock: settling calls on_error, which may submit.
+  for (auto& [run, error] : not_started) async_.settle_unlaunched(*run, std::move(error));
+  if (blocking != 0) pool_.wake_for(blocking);
+  return Refusal::none;
 }
 
 Stats Core::stats() const {
@@ -74,7 +135,7 @@ Stats Core::stats() const {
   stats.submitted = tail;
   stats.queued = tail - head;
   stats.running = pool_.running();
-  const std::uint64_t stopped = pool_.add_settled(stats) + inline_.add_to(stats);
+  const std::uint64_t stopped = pool_.add_settled(stats) + inline_.add_to(stats) + async_.add_to(stats);
   stats.abandoned = ledger_.abandoned();
   stats.cancelled = ledger_.discarded() + stopped;
   stats.rejected = ledger_.rejected();
@@ -85,7 +146,7 @@ bool Core::idle() const {
   if (config_.run_inline) return inline_.idle();
   // The same order as stats(), reading only what idleness needs.
   const std::uint64_t head = queue_.head();
-  return queue_.tail() == head && pool_.running() == 0;
+  return queue_.tail() == head && pool_.running() == 0 && async_.running() == 0;
 }
 
 void Core::wait_idle() {
@@ -112,7 +173,9 @@ const ShutdownReport& Core::shutdown() {
   ShutdownReport report;
 
   // Intake stops: every later submission is refused and counted, and
-  // producers blocked on a full queue see the close.
+  // producers blocked on a full queue see the close. Coroutine intake
+  // first: see submit_with_coroutines.
+  async_.close();
   queue_.close();
   inline_.close();
   room_.notify();
@@ -126,11 +189,15 @@ const ShutdownReport& Core::shutdown() {
       report.timed_out = true;
       queue_.discard_all([&](const Slot& slot) { ledger_.discard(slot.id, slot.name); });
       pool_.request_stop();
+      async_.cancel_all();
       idle_.wait_until(std::chrono::steady_clock::now() + config_.cancel_grace,
-                       [&] { return pool_.running() == 0; });
+                       [&] { return pool_.running() == 0 && async_.running() == 0; });
     }
-    // 3. Join the workers that are done; abandon those that are not.
+    // 3. Join the workers that are done; abandon those that are not. Stop
+    //    the coroutine backends, which destroys abandoned coroutine frames.
     pool_.stop_and_join_or_abandon();
+    async_.abandon_all();
+    async_.shut_down_backends(config_.cancel_grace);
   }
 
   report.unfinished = ledger_.take_records();

@@ -1,6 +1,7 @@
 // detail::Core: the compiled, type-erased heart of a Lifespan: admission of
 // submissions and shutdown. Where tasks run is the WorkerPool's business (or
-// the InlineRunner's, with Config::run_inline); how they end is the Ledger's.
+// the InlineRunner's, with Config::run_inline; coroutine tasks run on a
+// backend that AsyncTasks tracks); how they end is the Ledger's.
 //
 // Owned jointly by the Lifespan and by every worker thread, so a worker that
 // shutdown abandons can still finish its task safely after the Lifespan is
@@ -17,6 +18,7 @@
 #include <bg/detail/submit.hpp>
 #include <bg/report.hpp>
 
+#include "async_tasks.hpp"
 #include "inline_runner.hpp"
 #include "ledger.hpp"
 #include "pending_tasks.hpp"
@@ -48,6 +50,12 @@ class Core : public std::enable_shared_from_this<Core> {
     return {refusal == Refusal::none ? id : 0, refusal};
   }
 
+  /// Gives the coroutine tasks of `flavour` a backend made by the
+  /// application (see install_async_backend).
+  void install_async_backend(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
+    async_.install(flavour, std::move(backend));
+  }
+
   void wait_idle();
   const ShutdownReport& shutdown();
   [[nodiscard]] Stats stats() const;
@@ -57,14 +65,19 @@ class Core : public std::enable_shared_from_this<Core> {
  private:
   /// Nothing queued or running, in either mode.
   [[nodiscard]] bool idle() const;
+  /// submit() for tasks some of which are coroutines: admitted under the
+  /// coroutine tracker's lock, all or none, then started on their backend.
+  Refusal submit_with_coroutines(const PendingTasks& pending, std::size_t async_count, TaskId& first);
 
   const Config config_;
   Ledger ledger_;
+  std::atomic<TaskId> last_id_{0};  ///< ids of pooled tasks, both kinds
   TaskQueue queue_;
   Signal room_;  ///< producers blocked on a full queue (OnFull::block)
   Signal idle_;  ///< wait_idle() and shutdown()
   WorkerPool pool_;
   InlineRunner inline_;
+  AsyncTasks async_;
 
   mutable std::mutex shutdown_mutex_;
   std::optional<ShutdownReport> report_;

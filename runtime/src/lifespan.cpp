@@ -59,6 +59,10 @@ std::optional<TaskId> try_submit_to_current(std::string_view name, ErasedTask&& 
   return result.id;
 }
 
+void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
+  life.core_->install_async_backend(flavour, std::move(backend));
+}
+
 }  // namespace detail
 
 Lifespan::Lifespan(Config config) : core_(std::make_shared<detail::Core>(std::move(config))) {

@@ -37,6 +37,13 @@ class PendingTasks {
   [[nodiscard]] ErasedTask& task(std::size_t i) const noexcept {
     return entries_ != nullptr ? entries_[i].task : *task_;
   }
+  /// How many are coroutine tasks (started on a backend, not queued).
+  [[nodiscard]] std::size_t async_count() const noexcept {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < size_; ++i) count += task(i).async_ops() != nullptr ? 1 : 0;
+    return count;
+  }
+  [[nodiscard]] std::size_t blocking_count() const noexcept { return size_ - async_count(); }
 
  private:
   PendingTasks() = default;

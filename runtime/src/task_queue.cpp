@@ -50,20 +50,25 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
   return tail_segment_->slots[index - tail_segment_->base];
 }
 
-TaskQueue::Push TaskQueue::push(const PendingTasks& pending, TaskId& first) {
+TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first) {
+  const std::size_t blocking = pending.blocking_count();
   std::lock_guard lock(tail_mutex_);
   if (closed_.load(std::memory_order_relaxed)) return Push::closed;
-  if (!has_room(pending.size())) return Push::full;
-  const std::uint64_t start = tail_.load(std::memory_order_relaxed);
-  std::uint64_t index = start;
-  for (std::size_t i = 0; i < pending.size(); ++i, ++index) {
+  if (!has_room(blocking)) return Push::full;
+  // Under the tail lock: queue order is id order.
+  const TaskId start = ids.fetch_add(pending.size(), std::memory_order_relaxed) + 1;
+  std::uint64_t index = tail_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    ErasedTask& task = pending.task(i);
+    if (task.async_ops() != nullptr) continue;  // started by the core on its backend
     Slot& slot = next_slot(index);
-    slot.ops = pending.task(i).release_into(slot.storage);
-    slot.id = index + 1;
+    slot.ops = task.release_into(slot.storage);
+    slot.id = start + i;
     slot.name = pending.name(i);
+    ++index;
   }
   tail_.store(index, std::memory_order_release);
-  first = start + 1;
+  first = start;
   return Push::ok;
 }
 

@@ -59,10 +59,12 @@ class TaskQueue {
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
 
-  /// Moves every pending task into the queue, or none: on full or closed
-  /// they are left untouched. Ids are 1-based positions, consecutive within
-  /// one push; `first` receives the first.
-  Push push(const PendingTasks& pending, TaskId& first);
+  /// Moves every pending blocking task into the queue, or none: on full or
+  /// closed they are left untouched. Takes ids for all of `pending` from
+  /// `ids` (the last id given), consecutive within one push, so that a
+  /// batch's coroutine tasks, which the queue skips, keep their place in the
+  /// batch's ids; `first` receives the first.
+  Push push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first);
   /// After close() returns, no push succeeds and tail() is final.
   void close();
   [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }

@@ -34,7 +34,13 @@ struct Config {
   /// on stderr naming the task and the exception. An exception thrown by the
   /// handler itself is caught and reported on stderr.
   std::function<void(const TaskError&)> on_error{};
-  /// Tests: run each task on the submitting thread before add_task returns.
+  /// Threads that run coroutine tasks (<bg/asio.hpp>) on the lifespan's own
+  /// io_context; started with the first coroutine task, so a program without
+  /// any starts none. Unused when the tasks run on an application's executor
+  /// (bg::asio::run_on). At least 1.
+  unsigned io_threads = 1;
+  /// Tests: run each task on the submitting thread before add_task returns
+  /// (a coroutine task to its end, on an io_context of its own).
   bool run_inline = false;
 };
 

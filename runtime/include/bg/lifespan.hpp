@@ -11,6 +11,7 @@
 #include <bg/bound_task.hpp>
 #include <bg/config.hpp>
 #include <bg/context.hpp>
+#include <bg/detail/async_task.hpp>
 #include <bg/detail/erased_task.hpp>
 #include <bg/detail/invocable.hpp>
 #include <bg/detail/submit.hpp>
@@ -114,6 +115,8 @@ class Lifespan {
 
  private:
   friend struct detail::ErasedAccess;  // generated entry points submit erased tasks
+  friend void detail::install_async_backend(Lifespan&, const detail::AsyncFlavour&,
+                                            std::shared_ptr<detail::AsyncBackend>);
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
 

@@ -9,10 +9,12 @@
 // is such a case: moving a const member copies it.)
 #pragma once
 
-#include <cstddef>
-#include <new>
 #include <concepts>
+#include <coroutine>
+#include <cstddef>
 #include <functional>
+#include <memory>
+#include <new>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -45,13 +47,46 @@ struct RunInfo {
   }
 };
 
+class AsyncRun;
+class AsyncBackend;
+struct AsyncFlavour;
+
+/// How a coroutine task starts on its backend (see <bg/detail/async_task.hpp>).
+/// Blocking tasks have none.
+struct AsyncOps {
+  /// The backend kind that runs the task (one per lifespan and kind).
+  const AsyncFlavour* flavour;
+  /// Allocates the task's run record on `backend`; the task is not moved yet,
+  /// so a refused submission leaves it untouched.
+  std::shared_ptr<AsyncRun> (*prepare)(AsyncBackend& backend);
+  /// Moves the task out of `self` into `run` and starts it on the backend.
+  void (*launch)(void* self, AsyncRun& run);
+};
+
 struct TaskOps {
-  /// Runs the task once; it may throw. `self` points to the storage.
+  /// Runs the task once to its end on the calling thread; it may throw.
+  /// `self` points to the storage.
   void (*invoke)(void* self, const RunInfo& info);
   /// Move-constructs into `to` and destroys `from`. Never throws.
   void (*relocate)(void* from, void* to) noexcept;
   void (*destroy)(void* self) noexcept;
+  /// Set for a coroutine task: a lifespan starts it on its backend instead
+  /// of giving it a worker thread.
+  const AsyncOps* async = nullptr;
 };
+
+/// What runs a task whose function returns R. Blocking functions need
+/// nothing; a backend header specializes it for its coroutine type
+/// (<bg/asio.hpp> for asio::awaitable) with `template <class F, class...
+/// Args> using closure = ...;`.
+template <class R>
+struct AsyncAdapter {
+  static constexpr bool known = false;
+};
+
+/// R is a C++20 coroutine type (it has a promise type).
+template <class R>
+concept coroutine_result = requires { typename std::coroutine_traits<R>::promise_type; };
 
 struct alignas(kInlineAlign) TaskStorage {
   std::byte bytes[kInlineSize];
@@ -120,10 +155,58 @@ class Closure {
   std::tuple<Args...> args_;
 };
 
+/// The result type of running a task with its stored arguments.
+template <class F, class... Args>
+struct TaskResult {
+  using type = std::invoke_result_t<F, Args...>;
+};
+template <class F, class... Args>
+  requires wants_context_v<F, Args...>
+struct TaskResult<F, Args...> {
+  using type = std::invoke_result_t<F, const Context&, Args...>;
+};
+
+/// The stored form of a task: Closure for blocking functions, the backend's
+/// closure for coroutine functions.
+template <class F, class... Args>
+consteval auto closure_for() {
+  using R = typename TaskResult<F, Args...>::type;
+  if constexpr (AsyncAdapter<R>::known) {
+    return std::type_identity<typename AsyncAdapter<R>::template closure<F, Args...>>{};
+  } else {
+    static_assert(!coroutine_result<R>,
+                  "bg::add_task: the task is a coroutine, and no coroutine runner is included; include "
+                  "<bg/asio.hpp> and link bgtasks::asio to run asio::awaitable tasks");
+    return std::type_identity<Closure<F, Args...>>{};
+  }
+}
+
+template <class F, class... Args>
+using closure_t = typename decltype(closure_for<F, Args...>())::type;
+
+/// C starts on a coroutine backend (it names its flavour).
+template <class C>
+inline constexpr bool is_async_closure_v = requires { C::async_flavour; };
+
 template <class C>
 inline constexpr bool fits_inline_v = sizeof(C) <= kInlineSize &&
                                       alignof(C) <= kInlineAlign &&
                                       std::is_nothrow_move_constructible_v<C>;
+
+/// The AsyncOps of closure C as stored by `Ops` (InlineOps or BoxedOps):
+/// none for a blocking task.
+template <class C, template <class> class Ops>
+struct AsyncTable {
+  static constexpr AsyncOps value{C::async_flavour, &C::prepare, &Ops<C>::launch};
+};
+template <class C, template <class> class Ops>
+consteval const AsyncOps* async_table() {
+  if constexpr (is_async_closure_v<C>) {
+    return &AsyncTable<C, Ops>::value;
+  } else {
+    return nullptr;
+  }
+}
 
 template <class C>
 struct InlineOps {
@@ -134,7 +217,8 @@ struct InlineOps {
     source->~C();
   }
   static void destroy(void* self) noexcept { static_cast<C*>(self)->~C(); }
-  static constexpr TaskOps table{&invoke, &relocate, &destroy};
+  static void launch(void* self, AsyncRun& run) { C::launch(std::move(*static_cast<C*>(self)), run); }
+  static constexpr TaskOps table{&invoke, &relocate, &destroy, async_table<C, InlineOps>()};
 };
 
 template <class C>
@@ -143,7 +227,8 @@ struct BoxedOps {
   static void invoke(void* self, const RunInfo& info) { box(self)->run(info); }
   static void relocate(void* from, void* to) noexcept { ::new (to) C*(box(from)); }
   static void destroy(void* self) noexcept { delete box(self); }
-  static constexpr TaskOps table{&invoke, &relocate, &destroy};
+  static void launch(void* self, AsyncRun& run) { C::launch(std::move(*box(self)), run); }
+  static constexpr TaskOps table{&invoke, &relocate, &destroy, async_table<C, BoxedOps>()};
 };
 
 /// Owns one erased task. Move-only; an empty ErasedTask has no ops.
@@ -153,7 +238,7 @@ class ErasedTask {
 
   template <class F, class... Args>
   static ErasedTask make(F&& f, Args&&... args) {
-    using C = Closure<std::decay_t<F>, std::decay_t<Args>...>;
+    using C = closure_t<std::decay_t<F>, std::decay_t<Args>...>;
     ErasedTask task;
     if constexpr (fits_inline_v<C>) {
       ::new (static_cast<void*>(&task.storage_)) C(std::forward<F>(f), std::forward<Args>(args)...);
@@ -196,6 +281,18 @@ class ErasedTask {
       ~Release() { task.reset(); }
     } release{*this};
     ops_->invoke(&storage_, info);
+  }
+
+  /// The coroutine backend entry, or null for a blocking task.
+  [[nodiscard]] const AsyncOps* async_ops() const noexcept { return ops_ != nullptr ? ops_->async : nullptr; }
+
+  /// Starts a coroutine task on its backend; this becomes empty.
+  void launch(AsyncRun& run) {
+    struct Release {
+      ErasedTask& task;
+      ~Release() { task.reset(); }
+    } release{*this};
+    ops_->async->launch(&storage_, run);
   }
 
   /// Moves the task into raw storage owned by the core; this becomes empty.

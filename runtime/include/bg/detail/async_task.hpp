@@ -1,0 +1,105 @@
+// The seam between a lifespan and a coroutine backend.
+//
+// The core tracks coroutine tasks (ids, counts, shutdown, the report) without
+// knowing what runs them; a backend (<bg/asio.hpp> for standalone Asio)
+// starts them, tells the core when each ends, and cancels them when asked.
+// Nothing here names Asio, so a program with no coroutine task pays nothing,
+// and another backend (Boost.Asio, say) plugs into the same three types.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <stop_token>
+#include <string_view>
+
+#include <bg/config.hpp>
+#include <bg/context.hpp>
+#include <bg/detail/erased_task.hpp>
+
+namespace bg {
+class Lifespan;
+}
+
+namespace bg::detail {
+
+class AsyncTasks;
+class Core;
+
+/// One coroutine task from its admission to its end, as the core sees it. A
+/// backend derives from it to keep what it needs to run and cancel the task;
+/// both the core (while the task is live) and the backend hold it.
+class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
+ public:
+  AsyncRun(const AsyncRun&) = delete;
+  AsyncRun& operator=(const AsyncRun&) = delete;
+  virtual ~AsyncRun();
+
+  [[nodiscard]] TaskId id() const noexcept { return id_; }
+  [[nodiscard]] std::string_view name() const noexcept { return name_; }
+  /// What the task's bg::Context is made from.
+  [[nodiscard]] RunInfo run_info() const noexcept { return RunInfo{&stop_, nullptr, id_, name_, 1}; }
+  /// True once shutdown asked the task to stop. A backend checks it before
+  /// it starts the coroutine: a cancel() that came first found nothing to
+  /// cancel yet.
+  [[nodiscard]] bool stop_requested() const noexcept { return stop_.stop_requested(); }
+
+  /// The backend calls this exactly once, when the coroutine has returned or
+  /// thrown (`error`), on whatever thread it ended. The task is settled
+  /// (counted, reported to on_error) unless shutdown abandoned it first. Not
+  /// called for a frame destroyed unfinished.
+  void finish(std::exception_ptr error) noexcept;
+
+ protected:
+  AsyncRun() = default;
+
+ private:
+  friend class AsyncTasks;
+
+  /// Delivers a terminal cancellation to the running coroutine, on its own
+  /// executor. Called by shutdown at most once, after stop was requested,
+  /// from another thread; must not throw or block.
+  virtual void cancel() noexcept = 0;
+
+  // Written by the core at admission, before the task starts.
+  AsyncTasks* tasks_ = nullptr;
+  std::shared_ptr<const Core> owner_;  ///< keeps the tracker alive until finish()
+  TaskId id_ = 0;
+  std::string_view name_;
+  std::stop_source stop_;
+  /// kRunning -> kSettling is finish()'s claim, kRunning -> kAbandoned
+  /// shutdown's: exactly one succeeds.
+  std::atomic<int> phase_{0};
+  AsyncRun* prev_ = nullptr;  ///< the core's list of live runs
+  AsyncRun* next_ = nullptr;
+};
+
+/// Runs the coroutine tasks of one lifespan, of one flavour.
+class AsyncBackend {
+ public:
+  AsyncBackend() = default;
+  AsyncBackend(const AsyncBackend&) = delete;
+  AsyncBackend& operator=(const AsyncBackend&) = delete;
+  virtual ~AsyncBackend() = default;
+
+  /// Called once by shutdown, after every task ended or was abandoned: stops
+  /// the threads the backend started and destroys what they ran, the frames
+  /// of abandoned tasks included. A thread stuck in a blocking call is left
+  /// to end on its own after `limit`.
+  virtual void shut_down(std::chrono::milliseconds limit) noexcept = 0;
+};
+
+/// A kind of backend, one static object per kind.
+struct AsyncFlavour {
+  std::string_view name;
+  /// Makes the lifespan's backend of this kind on its first such task.
+  std::shared_ptr<AsyncBackend> (*make_backend)(const Config& config);
+};
+
+/// Gives `life` a backend of `flavour` made by the application (a user's own
+/// executor) instead of the default. Throws bg::Error once the lifespan has
+/// a backend of that flavour (its first coroutine task was submitted).
+void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend);
+
+}  // namespace bg::detail

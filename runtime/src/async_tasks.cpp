@@ -1,0 +1,131 @@
+#include "async_tasks.hpp"
+
+#include <bg/errors.hpp>
+
+namespace bg::detail {
+
+AsyncRun::~AsyncRun() = default;
+
+void AsyncRun::finish(std::exception_ptr error) noexcept { tasks_->finish(*this, std::move(error)); }
+
+AsyncBackend& AsyncTasks::backend(const AsyncFlavour& flavour, const std::unique_lock<std::mutex>&) {
+  for (auto& [kind, backend] : backends_) {
+    if (kind == &flavour) return *backend;
+  }
+  backends_.emplace_back(&flavour, flavour.make_backend(config_));
+  return *backends_.back().second;
+}
+
+void AsyncTasks::install(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
+  std::lock_guard lock(mutex_);
+  for (auto& entry : backends_) {
+    if (entry.first == &flavour) {
+      throw Error("bg: this lifespan already runs its " + std::string(flavour.name) +
+                  " coroutine tasks on its own executor (its first coroutine task was submitted, or an executor "
+                  "was given before); choose the executor right after constructing the lifespan");
+    }
+  }
+  if (!accepting_) throw Error("bg: an executor was given to a lifespan that is shutting down");
+  backends_.emplace_back(&flavour, std::move(backend));
+}
+
+void AsyncTasks::admit(AsyncRun& run, TaskId id, std::string_view name, std::shared_ptr<const Core> owner,
+                       const std::unique_lock<std::mutex>&) {
+  run.tasks_ = this;
+  run.owner_ = std::move(owner);
+  run.id_ = id;
+  run.name_ = name;
+  run.phase_.store(kRunning, std::memory_order_relaxed);
+  link(run);
+  submitted_.fetch_add(1, std::memory_order_relaxed);
+  live_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
+  int expected = kRunning;
+  if (!run.phase_.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
+    return;  // shutdown abandoned it and recorded it; the report is final
+  }
+  ledger_.settle(run.id_, run.name_, error, run.stop_.stop_requested(), tally_);
+  {
+    std::lock_guard lock(mutex_);
+    unlink(run);
+  }
+  // Settled before it stops counting as live: whoever sees it idle also
+  // sees it counted.
+  live_.fetch_sub(1, std::memory_order_seq_cst);
+  idle_.notify();
+}
+
+void AsyncTasks::close() {
+  std::lock_guard lock(mutex_);
+  accepting_ = false;
+}
+
+void AsyncTasks::cancel_all() {
+  // Collected under the lock, acted on outside it: requesting stop runs the
+  // tasks' stop callbacks, which are user code.
+  std::vector<std::shared_ptr<AsyncRun>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (AsyncRun* run = first_; run != nullptr; run = run->next_) live.push_back(run->shared_from_this());
+  }
+  for (const auto& run : live) {
+    run->stop_.request_stop();
+    run->cancel();
+  }
+}
+
+void AsyncTasks::abandon_all() {
+  {
+    std::lock_guard lock(mutex_);
+    for (AsyncRun* run = first_; run != nullptr;) {
+      AsyncRun* next = run->next_;
+      int expected = kRunning;
+      if (run->phase_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
+        ledger_.abandon(run->id_, run->name_);
+        unlink(*run);
+        live_.fetch_sub(1, std::memory_order_seq_cst);
+      }
+      run = next;
+    }
+  }
+  // Tasks being settled are not abandoned (as with a worker): wait for them.
+  idle_.wait([&] { return running() == 0; });
+}
+
+void AsyncTasks::shut_down_backends(std::chrono::milliseconds limit) {
+  std::vector<std::shared_ptr<AsyncBackend>> backends;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& entry : backends_) backends.push_back(entry.second);
+  }
+  for (const auto& backend : backends) backend->shut_down(limit);
+}
+
+std::uint64_t AsyncTasks::add_to(Stats& stats) const noexcept {
+  stats.submitted += submitted_.load(std::memory_order_seq_cst);
+  stats.running += live_.load(std::memory_order_seq_cst);
+  stats.completed += tally_.completed.load(std::memory_order_acquire);
+  stats.failed += tally_.failed.load(std::memory_order_acquire);
+  return tally_.stopped.load(std::memory_order_acquire);
+}
+
+void AsyncTasks::link(AsyncRun& run) noexcept {
+  run.prev_ = nullptr;
+  run.next_ = first_;
+  if (first_ != nullptr) first_->prev_ = &run;
+  first_ = &run;
+}
+
+void AsyncTasks::unlink(AsyncRun& run) noexcept {
+  if (run.prev_ != nullptr) {
+    run.prev_->next_ = run.next_;
+  } else {
+    first_ = run.next_;
+  }
+  if (run.next_ != nullptr) run.next_->prev_ = run.prev_;
+  run.prev_ = run.next_ = nullptr;
+}
+
+}  // namespace bg::detail

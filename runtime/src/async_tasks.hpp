@@ -1,0 +1,88 @@
+// AsyncTasks: a lifespan's coroutine tasks, from admission to their end.
+//
+// Coroutine tasks never wait in the queue or hold a worker: a backend runs
+// them (an io_context), and this tracker keeps what the lifespan contract
+// needs: which tasks are live, their counts, and the shutdown steps (stop
+// intake, cancel, abandon) that the worker pool takes for blocking tasks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include <bg/config.hpp>
+#include <bg/detail/async_task.hpp>
+#include <bg/report.hpp>
+
+#include "ledger.hpp"
+#include "signal.hpp"
+
+namespace bg::detail {
+
+class AsyncTasks {
+ public:
+  AsyncTasks(const Config& config, Ledger& ledger, Signal& idle) noexcept
+      : config_(config), ledger_(ledger), idle_(idle) {}
+  AsyncTasks(const AsyncTasks&) = delete;
+  AsyncTasks& operator=(const AsyncTasks&) = delete;
+
+  /// Admission happens under this lock: shutdown closes intake under it
+  /// too, so a submission that holds it and sees accepting() is admitted
+  /// whole, with its blocking siblings (the queue closes only after).
+  [[nodiscard]] std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+  [[nodiscard]] bool accepting(const std::unique_lock<std::mutex>&) const noexcept { return accepting_; }
+
+  /// The backend of `flavour`, made on first use. Lock held.
+  AsyncBackend& backend(const AsyncFlavour& flavour, const std::unique_lock<std::mutex>&);
+  void install(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend);
+
+  /// Makes `run` live under `id` (lock held); the caller starts it next.
+  void admit(AsyncRun& run, TaskId id, std::string_view name, std::shared_ptr<const Core> owner,
+             const std::unique_lock<std::mutex>&);
+  /// A run admitted but never started (its launch threw): forgotten, with
+  /// the error reported as the task's.
+  void settle_unlaunched(AsyncRun& run, std::exception_ptr error) noexcept { finish(run, std::move(error)); }
+
+  /// Stops intake; later submissions are refused.
+  void close();
+  /// End of the grace period: requests stop on every live task and cancels
+  /// its pending operation.
+  void cancel_all();
+  /// End of cancel_grace: records the tasks still live as abandoned, then
+  /// waits for those already settling.
+  void abandon_all();
+  /// Shuts every backend down (after abandon_all).
+  void shut_down_backends(std::chrono::milliseconds limit);
+
+  /// Live tasks (admitted, not settled or abandoned).
+  [[nodiscard]] std::uint64_t running() const noexcept { return live_.load(std::memory_order_seq_cst); }
+  /// Adds submitted, running and settled counts to `stats`; returns how
+  /// many were stopped.
+  std::uint64_t add_to(Stats& stats) const noexcept;
+
+ private:
+  friend class AsyncRun;
+  enum Phase : int { kRunning, kSettling, kAbandoned };
+
+  void finish(AsyncRun& run, std::exception_ptr error) noexcept;
+  void link(AsyncRun& run) noexcept;
+  void unlink(AsyncRun& run) noexcept;
+
+  const Config& config_;
+  Ledger& ledger_;
+  Signal& idle_;
+
+  std::mutex mutex_;
+  bool accepting_ = true;
+  AsyncRun* first_ = nullptr;  ///< live runs, newest first
+  std::vector<std::pair<const AsyncFlavour*, std::shared_ptr<AsyncBackend>>> backends_;
+  std::atomic<std::uint64_t> submitted_{0};
+  std::atomic<std::uint64_t> live_{0};
+  Tally tally_{/*one_writer=*/false};
+};
+
+}  // namespace bg::detail
