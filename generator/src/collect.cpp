@@ -186,8 +186,7 @@ class Collector final : public clang::ASTConsumer,
 
   /// A std::expected-like result (has_value() and error()): an error it
   /// holds is a failed run, not a value to drop.
-  ReturnKind return_kind(const clang::FunctionDecl* function) const {
-    clang::QualType type = function->getReturnType();
+  ReturnKind return_kind(const clang::FunctionDecl* function, clang::QualType type) const {
     if (type->isVoidType()) return ReturnKind::none;
     auto& sema = compiler_.getSema();
     const auto* record = type.getCanonicalType()->getAsCXXRecordDecl();
@@ -200,9 +199,47 @@ class Collector final : public clang::ASTConsumer,
     }
     // [[nodiscard]] on the function, or on the class or enum it returns.
     const auto* tag = type.getCanonicalType()->getAsTagDecl();
-    const bool nodiscard = function->hasAttr<clang::WarnUnusedResultAttr>() ||
+    const bool nodiscard = (type == function->getReturnType() && function->hasAttr<clang::WarnUnusedResultAttr>()) ||
                            (tag != nullptr && tag->hasAttr<clang::WarnUnusedResultAttr>());
     return nodiscard ? ReturnKind::nodiscard_value : ReturnKind::value;
+  }
+
+  /// Sets the task's kind: a function returning asio::awaitable<T> (through
+  /// any alias) is a coroutine task, and its result is T's. Another
+  /// coroutine type is recorded as one bgtasks cannot run.
+  void classify_result(const clang::FunctionDecl* function, Task& task) const {
+    clang::QualType type = function->getReturnType();
+    const auto* record = type.getCanonicalType()->getAsCXXRecordDecl();
+    const auto* spec = llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(record);
+    const std::string name = spec != nullptr ? spec->getSpecializedTemplate()->getQualifiedNameAsString() : "";
+    if (name == "asio::awaitable") {
+      const auto& args = spec->getTemplateArgs();
+      const auto* executor = args.size() > 1 ? args[1].getAsType().getCanonicalType()->getAsCXXRecordDecl() : nullptr;
+      if (executor == nullptr || executor->getQualifiedNameAsString() != "asio::any_io_executor") {
+        task.bad_coroutine = "returns '" + spell(type) +
+                             "', an awaitable on an executor other than asio::any_io_executor, which bgtasks::asio "
+                             "runs its tasks on; return asio::awaitable<T>";
+      }
+      task.kind = TaskKind::coroutine;
+      task.returns = return_kind(function, args[0].getAsType());
+      return;
+    }
+    if (name == "boost::asio::awaitable") {
+      task.bad_coroutine = "returns '" + spell(type) +
+                           "', a Boost.Asio coroutine, and bgtasks runs standalone Asio's; return asio::awaitable<T> "
+                           "(#include <asio/awaitable.hpp>, link bgtasks::asio)";
+      return;
+    }
+    // A coroutine type names its promise (bodies are not parsed, so the
+    // function's own co_return is not seen).
+    const auto* definition = record != nullptr ? record->getDefinition() : nullptr;
+    if (definition != nullptr && !definition->lookup(&context_->Idents.get("promise_type")).empty()) {
+      task.bad_coroutine = "returns '" + spell(type) +
+                           "', a coroutine type bgtasks cannot run; a coroutine task returns asio::awaitable<T> (link "
+                           "bgtasks::asio), or make the task a plain function";
+      return;
+    }
+    task.returns = return_kind(function, type);
   }
 
   /// Every named declaration a type refers to, for includes and for the
@@ -428,7 +465,7 @@ class Collector final : public clang::ASTConsumer,
 
     if (!task.is_template && !task.is_nonstatic_member) {
       task.return_type = spell(function->getReturnType());
-      task.returns = return_kind(function);
+      classify_result(function, task);
       if (const auto* proto = function->getType()->getAs<clang::FunctionProtoType>())
         task.is_noexcept = proto->isNothrow();
       collect_params(function, task);

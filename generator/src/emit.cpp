@@ -102,6 +102,8 @@ std::string qualified_default_helper(const Task& task, const Param& p) {
   return out + default_helper(task, p);
 }
 
+const char* kind_text(TaskKind kind) { return kind == TaskKind::coroutine ? "coroutine" : "blocking"; }
+
 const char* returns_text(ReturnKind kind) {
   switch (kind) {
     case ReturnKind::none: return "none";
@@ -305,6 +307,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("json_invocable_expression", json_invocable_expression(task));
     t.set("takes_context_text", task.takes_context ? "true" : "false");
     t.set("returns_text", returns_text(task.returns));
+    t.set("kind_text", kind_text(task.kind));
     tasks.push_back(t);
 
     if (!task.declared_in_header) {
@@ -363,6 +366,9 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
   view.set("declarations", declarations);
   view.set("tasks", tasks);
   view.set("has_tasks", !model.tasks.empty());
+  view.set("any_coroutine", std::any_of(model.tasks.begin(), model.tasks.end(), [](const Task& task) {
+             return task.kind == TaskKind::coroutine;
+           }));
   view.set("any_maybe_json", std::any_of(model.tasks.begin(), model.tasks.end(), [](const Task& task) {
              return maybe_json_invocable(task) && !json_invocable(task);
            }));
@@ -386,6 +392,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t["signature"] = signature(task);
     t["entry_point"] = ns + "::" + task.name;
     t["takes_context"] = task.takes_context;
+    t["kind"] = kind_text(task.kind);
     t["returns"] = returns_text(task.returns);
     t["required_params"] = task.required_params();
     auto params = nlohmann::ordered_json::array();

@@ -111,6 +111,12 @@ enum class ReturnKind {
   expected,         ///< std::expected-like (has_value(), error()): an error is a failure
 };
 
+/// How a task runs.
+enum class TaskKind {
+  blocking,   ///< a plain function: a worker thread runs it
+  coroutine,  ///< returns asio::awaitable<T>: bgtasks::asio runs it on an io_context
+};
+
 /// One annotated function (possibly seen in several translation units and
 /// declared in several places; `usr` identifies it across them).
 struct Task {
@@ -129,7 +135,12 @@ struct Task {
   };
   std::vector<Namespace> namespaces;  ///< enclosing namespaces, outermost first
   std::string return_type;     ///< fully qualified
+  /// For a coroutine task, what its awaitable yields (T of asio::awaitable<T>).
   ReturnKind returns = ReturnKind::none;
+  TaskKind kind = TaskKind::blocking;
+  /// A coroutine type bgtasks cannot run (another library's, or an
+  /// awaitable on another executor), with what to do. Empty when fine.
+  std::string bad_coroutine;
   bool is_noexcept = false;
   bool takes_context = false;  ///< first parameter is bg::Context (by value or const&)
   std::string context_type;    ///< how that parameter is declared: `const bg::Context&`, `bg::Context`

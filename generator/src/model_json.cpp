@@ -29,6 +29,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(ReturnKind, {{ReturnKind::none, "none"},
                                           {ReturnKind::nodiscard_value, "nodiscard_value"},
                                           {ReturnKind::expected, "expected"}})
 
+NLOHMANN_JSON_SERIALIZE_ENUM(TaskKind, {{TaskKind::blocking, "blocking"}, {TaskKind::coroutine, "coroutine"}})
+
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SourcePos, file, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JsonShape, kind, cxx_type, element, enumerators)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Param, name, named, declared_type, declared_pattern, stored_type,
@@ -50,6 +52,8 @@ void to_json(nlohmann::json& j, const Task& t) {
                      {"namespaces", t.namespaces},
                      {"return_type", t.return_type},
                      {"returns", t.returns},
+                     {"kind", t.kind},
+                     {"bad_coroutine", t.bad_coroutine},
                      {"is_noexcept", t.is_noexcept},
                      {"takes_context", t.takes_context},
                      {"context_type", t.context_type},
@@ -85,6 +89,8 @@ void from_json(const nlohmann::json& j, Task& t) {
   get("namespaces", t.namespaces);
   get("return_type", t.return_type);
   get("returns", t.returns);
+  get("kind", t.kind);
+  get("bad_coroutine", t.bad_coroutine);
   get("is_noexcept", t.is_noexcept);
   get("takes_context", t.takes_context);
   get("context_type", t.context_type);

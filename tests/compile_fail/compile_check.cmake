@@ -3,7 +3,11 @@
 #   EXPECTED   text the first error line must contain (fail cases); several
 #              alternatives are separated by |
 #   INCLUDES   ;-list of include directories
+#   DEFINES    ;-list of NAME=VALUE preprocessor definitions
 set(args -std=c++20 -fsyntax-only -Wall -Wextra -Werror)
+foreach(definition IN LISTS DEFINES)
+  list(APPEND args -D${definition})
+endforeach()
 foreach(dir IN LISTS INCLUDES EXTRA_INCLUDES)
   if(dir)
     list(APPEND args -I${dir})

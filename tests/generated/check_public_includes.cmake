@@ -1,5 +1,6 @@
 # Fails if the generated header includes an internal standard-library header
-# (bits/..., ext/..., or a double-underscore name) or is empty.
+# (bits/..., ext/..., or a double-underscore name) or is empty, and, with
+# -DMUST_INCLUDE=h / -DMUST_NOT_INCLUDE=h, if it lacks (or has) #include <h>.
 file(STRINGS "${HEADER}" includes REGEX "^#include")
 if(NOT includes)
   message(FATAL_ERROR "${HEADER} has no #include lines; was it generated?")
@@ -9,5 +10,11 @@ foreach(line IN LISTS includes)
     message(FATAL_ERROR "${HEADER} includes an internal header: ${line}")
   endif()
 endforeach()
+if(MUST_INCLUDE AND NOT includes MATCHES "<${MUST_INCLUDE}>")
+  message(FATAL_ERROR "${HEADER} does not include <${MUST_INCLUDE}>")
+endif()
+if(MUST_NOT_INCLUDE AND includes MATCHES "<${MUST_NOT_INCLUDE}>")
+  message(FATAL_ERROR "${HEADER} includes <${MUST_NOT_INCLUDE}>, which none of its tasks needs")
+endif()
 list(LENGTH includes count)
 message(STATUS "${count} includes, all public")

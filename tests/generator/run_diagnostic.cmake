@@ -7,7 +7,8 @@ get_filename_component(dir "${SOURCE}" DIRECTORY)
 get_filename_component(name "${SOURCE}" NAME_WE)
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
 list(TRANSFORM include_flags PREPEND -I)
-set(flags -std=c++20 ${include_flags})
+# Asio as bgtasks::asio gives it to its users (and so to bg-gen).
+set(flags -std=c++20 -DASIO_HAS_CO_AWAIT=1 -DASIO_HAS_STD_COROUTINE=1 ${include_flags})
 
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")

@@ -7,10 +7,11 @@
 # Runs bg-gen twice: into an empty directory (the generated header that
 # main.cpp includes does not exist yet) and into one holding a stale header
 # that would fail to compile; both runs must give identical bytes, and equal
-# to expected/. GCC-only flags are passed to prove they are tolerated.
+# to expected/. GCC-only flags are passed to prove they are tolerated, and
+# Asio's coroutine switches as bgtasks::asio passes them.
 file(GLOB sources LIST_DIRECTORIES false "${CASE}/input/*.cpp")
 list(SORT sources)
-set(flags -std=c++20 -I${CASE}/input -Werror -fconcepts-diagnostics-depth=3 -fno-fat-lto-objects
+set(flags -std=c++20 -DASIO_HAS_CO_AWAIT=1 -DASIO_HAS_STD_COROUTINE=1 -I${CASE}/input -Werror -fconcepts-diagnostics-depth=3 -fno-fat-lto-objects
           -Wno-maybe-uninitialized -fanalyzer -mno-direct-extern-access)
 string(REPLACE "|" ";" include_flags "${INCLUDES}")
 list(TRANSFORM include_flags PREPEND -I)

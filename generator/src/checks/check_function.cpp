@@ -36,6 +36,7 @@ bool check_function(const Task& task, std::vector<Diagnostic>& out) {
     out.push_back({task.bad_context_pos, what + task.bad_context, {}});
     return false;
   }
+  if (!task.bad_coroutine.empty()) return report(task.bad_coroutine);
   if (task.returns == ReturnKind::nodiscard_value)
     out.push_back({task.pos,
                    what + "returns '" + task.return_type +

@@ -61,6 +61,10 @@ struct TaskInfo {
   /// What happens to the function's return value: "none" (void), "discarded",
   /// or "error-checked" (a std::expected-like result whose error fails the run).
   std::string_view returns = "none";
+  /// How it runs: "blocking" (a worker thread) or "coroutine" (it returns
+  /// asio::awaitable<T>, run by bgtasks::asio on an io_context). For a
+  /// coroutine, `returns` describes T.
+  std::string_view kind = "blocking";
 };
 
 /// Why a submission by name was refused. Nothing was submitted in any case.

@@ -21,7 +21,7 @@
 // thread. Run blocking calls on the worker group with run_blocking().
 #pragma once
 
-#include <asio/version.hpp>
+#include <asio/detail/config.hpp>
 
 // Asio enables awaitable only where it recognises the compiler's coroutine
 // support; Clang with libstdc++ is not recognised. bgtasks::asio defines
@@ -96,6 +96,7 @@ class BlockingCompletion {
       auto executor = work_.get_executor();
       ::asio::post(executor, [handler = std::move(*handler_), error, value = std::move(value)]() mutable {
         if constexpr (std::is_void_v<R>) {
+          (void)value;  // std::tuple<>: a void call has no value
           std::move(handler)(error);
         } else {
           std::move(handler)(error, std::move(value));

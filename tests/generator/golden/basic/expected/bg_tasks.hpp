@@ -22,6 +22,7 @@
 #include <bg/detail/entry_point.hpp>
 #include <bg/registry.hpp>
 #include <bg/required.hpp>
+
 #include <cstdint>
 #include <map>
 #include <memory>
