@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bg_tasks.hpp"
+#include "hooks_tasks.hpp"
 #include "jobs.hpp"
 
 int main() {
@@ -17,16 +18,21 @@ int main() {
   jobs::record_twice.later(7);
   jobs::reindex.later(3);
   bg::registry().submit_json_text("record", R"(["by name"])");
+  hooks::deliver.later("a@example.com", 20);
+  bg::registry().submit_json_text("deliver", R"(["b@example.com", 1])");
   life.wait_idle();
   const bg::ShutdownReport& report = life.shutdown();
   std::cout << report << '\n';
 
   auto lines = consumer::journal();
   std::sort(lines.begin(), lines.end());
-  const std::vector<std::string> expected = {"hello 7", "hello 7", "hello by name", "hello keyword",
-                                             "hello positional", "hello reindex reindex 3"};
-  bool listed = bg::registry().size() == 3 && bg::registry().find("record_twice") != nullptr;
-  if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 5) {
+  const std::vector<std::string> expected = {"hello 7", "hello 7", "hello by name", "hello delivered a@example.com",
+                                             "hello delivered b@example.com", "hello keyword", "hello positional",
+                                             "hello reindex reindex 3"};
+  const bg::TaskInfo* deliver = bg::registry().find("deliver");
+  bool listed = bg::registry().size() == 4 && bg::registry().find("record_twice") != nullptr &&
+                deliver != nullptr && deliver->kind == "coroutine";
+  if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 7) {
     std::cerr << "consumer: unexpected result\n";
     return 1;
   }
