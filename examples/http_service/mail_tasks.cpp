@@ -1,10 +1,15 @@
 #include "mail_tasks.hpp"
 
-#include <condition_variable>
 #include <fstream>
 #include <mutex>
-#include <stop_token>
 #include <stdexcept>
+#include <system_error>
+
+#include <asio/error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <bg/asio.hpp>
 
 namespace mail {
 namespace {
@@ -26,14 +31,18 @@ Settings& settings() {
   return instance;
 }
 
-void send_welcome_email(const bg::Context& context, std::string email, std::string name) {
-  // Wait out the SMTP round trip, but wake at once on a stop request.
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_for(lock, context.stop_token, settings().email_delay, [] { return false; });
-  if (context.stop_token.stop_requested()) return;  // not sent; the shutdown report names this task
-  append_line(settings().outbox_path, email + "\t" + name);
+asio::awaitable<void> send_welcome_email(bg::Context context, std::string email, std::string name) {
+  asio::steady_timer smtp_round_trip(co_await asio::this_coro::executor, settings().email_delay);
+  try {
+    co_await smtp_round_trip.async_wait(asio::use_awaitable);
+  } catch (const std::system_error& e) {
+    // Shutdown cancelled the wait: not sent; the report names this task.
+    if (e.code() == asio::error::operation_aborted && context.stop_token.stop_requested()) co_return;
+    throw;
+  }
+  // Appending to a file blocks: hand it to the worker group rather than
+  // hold up every other email waiting on this I/O thread.
+  co_await bg::asio::run_blocking(&append_line, settings().outbox_path, email + "\t" + name);
 }
 
 void record_audit(std::string event, std::string email) {

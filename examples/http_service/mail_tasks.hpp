@@ -1,8 +1,10 @@
 // The service's background tasks. Handlers submit them through the generated
 // entry points (tasks::send_welcome_email.later(...)); the admin endpoint
-// reaches them by name through bg::registry().
+// reaches them by name through bg::registry(). One is a coroutine task (it
+// waits on I/O), one a blocking task (a worker thread runs it).
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <bg/context.hpp>
 #include <bg/task.hpp>
 
@@ -20,10 +22,12 @@ struct Settings {
 };
 Settings& settings();
 
-/// Simulated SMTP: waits email_delay (ending early if the lifespan asks it
-/// to stop, in which case nothing is sent and the shutdown report names the
-/// task), then appends one line "email<TAB>name" to the outbox.
-[[bg::task]] void send_welcome_email(const bg::Context& context, std::string email, std::string name);
+/// Simulated SMTP, as a coroutine task: waits email_delay on an Asio timer
+/// (the SMTP round trip), then appends one line "email<TAB>name" to the
+/// outbox. Thousands wait at once on the lifespan's one I/O thread. At
+/// shutdown the wait is cancelled (nothing is sent, and the report names
+/// the task).
+[[bg::task]] asio::awaitable<void> send_welcome_email(bg::Context context, std::string email, std::string name);
 
 /// Appends "event<TAB>email" to the audit log.
 [[bg::task]] void record_audit(std::string event, std::string email);

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
 
   mail::settings() = {.outbox_path = options->outbox, .audit_path = options->audit,
                       .email_delay = options->email_delay};
-  bg::Lifespan life{{.workers = options->workers, .shutdown_timeout = options->grace}};
+  bg::Lifespan life{{.workers = options->workers, .shutdown_timeout = options->grace,
+                     .io_threads = options->io_threads}};
 
   service::Routes routes;
   if (const char* token = std::getenv("BG_ADMIN_TOKEN"); token != nullptr && *token != '\0') routes.admin_token = token;

@@ -39,6 +39,9 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     } else if (flag == "--workers") {
       if (!numeric(1, 256)) return std::nullopt;
       options.workers = static_cast<unsigned>(number);
+    } else if (flag == "--io-threads") {
+      if (!numeric(1, 256)) return std::nullopt;
+      options.io_threads = static_cast<unsigned>(number);
     } else if (flag == "--grace-ms") {
       if (!numeric(0, 3'600'000)) return std::nullopt;
       options.grace = std::chrono::milliseconds(number);

@@ -48,6 +48,7 @@ json registry_json() {
     tasks.push_back({{"name", task.name},
                      {"function", task.function},
                      {"signature", task.signature},
+                     {"kind", task.kind},
                      {"params", params},
                      {"file", task.file},
                      {"line", task.line},

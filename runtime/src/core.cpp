@@ -71,6 +71,29 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
   }
 }
 
+SubmitResult Core::submit_continuation(std::string_view name, ErasedTask& task) {
+  if (config_.run_inline || task.async_ops() != nullptr) return submit(name, task);
+  const PendingTasks pending = PendingTasks::one(name, task);
+  TaskId id = 0;
+  for (;;) {
+    switch (queue_.push(pending, last_id_, id, /*continuation=*/true)) {
+      case TaskQueue::Push::ok:
+        pool_.wake_for(1);
+        return {id, Refusal::none};
+      case TaskQueue::Push::closed:
+        ledger_.reject(1);
+        return {0, Refusal::shutting_down};
+      case TaskQueue::Push::full:
+        break;
+    }
+    if (config_.on_full == OnFull::reject) {
+      ledger_.reject(1);
+      return {0, Refusal::queue_full};
+    }
+    room_.wait([&] { return queue_.sealed() || queue_.has_room(1); });
+  }
+}
+
 Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::size_t async_count, TaskId& first) {
   const std::size_t count = pending.size();
   const std::size_t blocking = count - async_count;
@@ -187,12 +210,16 @@ const ShutdownReport& Core::shutdown() {
     if (!idle_.wait_until(deadline, [&] { return idle(); })) {
       // 2. Out of time: discard what never started, ask the rest to stop.
       report.timed_out = true;
+      queue_.seal();  // a running coroutine's run_blocking is refused from here on
+      room_.notify();
       queue_.discard_all([&](const Slot& slot) { ledger_.discard(slot.id, slot.name); });
       pool_.request_stop();
       async_.cancel_all();
       idle_.wait_until(std::chrono::steady_clock::now() + config_.cancel_grace,
                        [&] { return pool_.running() == 0 && async_.running() == 0; });
     }
+    queue_.seal();
+    room_.notify();
     // 3. Join the workers that are done; abandon those that are not. Stop
     //    the coroutine backends, which destroys abandoned coroutine frames.
     pool_.stop_and_join_or_abandon();

@@ -43,6 +43,10 @@ class Core : public std::enable_shared_from_this<Core> {
   /// and `first` is the first of their consecutive ids; on refusal they are
   /// left untouched and counted as rejected.
   Refusal submit(const PendingTasks& pending, TaskId& first);
+  /// A blocking task that a running task needs in order to finish
+  /// (bg::asio::run_blocking): admitted during shutdown's grace period too,
+  /// refused once it has ended.
+  SubmitResult submit_continuation(std::string_view name, ErasedTask& task);
   /// A batch of one.
   SubmitResult submit(std::string_view name, ErasedTask& task) {
     TaskId id = 0;

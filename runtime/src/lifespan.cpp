@@ -63,6 +63,12 @@ void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::sha
   life.core_->install_async_backend(flavour, std::move(backend));
 }
 
+TaskId submit_continuation(Lifespan& life, std::string_view name, ErasedTask&& task) {
+  const SubmitResult result = life.core_->submit_continuation(name, task);
+  if (result.refusal != Refusal::none) throw_refusal(*life.core_, result.refusal, name);
+  return result.id;
+}
+
 }  // namespace detail
 
 Lifespan::Lifespan(Config config) : core_(std::make_shared<detail::Core>(std::move(config))) {

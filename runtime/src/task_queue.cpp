@@ -50,10 +50,11 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
   return tail_segment_->slots[index - tail_segment_->base];
 }
 
-TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first) {
+TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first,
+                                bool continuation) {
   const std::size_t blocking = pending.blocking_count();
   std::lock_guard lock(tail_mutex_);
-  if (closed_.load(std::memory_order_relaxed)) return Push::closed;
+  if (sealed_.load(std::memory_order_relaxed) || (closed_.load(std::memory_order_relaxed) && !continuation)) return Push::closed;
   if (!has_room(blocking)) return Push::full;
   // Under the tail lock: queue order is id order.
   const TaskId start = ids.fetch_add(pending.size(), std::memory_order_relaxed) + 1;
@@ -70,6 +71,12 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::atomic<TaskId>
   tail_.store(index, std::memory_order_release);
   first = start;
   return Push::ok;
+}
+
+void TaskQueue::seal() {
+  std::lock_guard lock(tail_mutex_);
+  sealed_.store(true, std::memory_order_release);
+  closed_.store(true, std::memory_order_release);
 }
 
 void TaskQueue::close() {

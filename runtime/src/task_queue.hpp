@@ -64,10 +64,14 @@ class TaskQueue {
   /// `ids` (the last id given), consecutive within one push, so that a
   /// batch's coroutine tasks, which the queue skips, keep their place in the
   /// batch's ids; `first` receives the first.
-  Push push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first);
-  /// After close() returns, no push succeeds and tail() is final.
+  Push push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first, bool continuation = false);
+  /// After close() returns, only a continuation push succeeds (work that a
+  /// running task needs to finish, during shutdown's grace period); after
+  /// seal() returns, none does and tail() is final.
   void close();
+  void seal();
   [[nodiscard]] bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool sealed() const noexcept { return sealed_.load(std::memory_order_acquire); }
 
   /// Takes the oldest task, calling on_claim(slot) under the head lock and
   /// before head() moves past it: whoever takes the lock next (discard_all),
@@ -130,6 +134,7 @@ class TaskQueue {
   alignas(64) std::mutex tail_mutex_;
   Segment* tail_segment_ = nullptr;
   std::atomic<bool> closed_{false};
+  std::atomic<bool> sealed_{false};
   alignas(64) std::atomic<std::uint64_t> tail_{0};
 
   alignas(64) std::mutex head_mutex_;

@@ -117,6 +117,7 @@ class Lifespan {
   friend struct detail::ErasedAccess;  // generated entry points submit erased tasks
   friend void detail::install_async_backend(Lifespan&, const detail::AsyncFlavour&,
                                             std::shared_ptr<detail::AsyncBackend>);
+  friend TaskId detail::submit_continuation(Lifespan&, std::string_view, detail::ErasedTask&&);
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
 

@@ -406,6 +406,49 @@ TEST(CoroutineTasks, RunBlockingRunsTheCallOnAWorkerAndResumesWithItsResult) {
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 3, .completed = 3}));
 }
 
+TEST(CoroutineTasks, RunBlockingIsAcceptedDuringTheGracePeriodAsPartOfItsTask) {
+  bg::test::Latch started;
+  std::atomic<int> result{0};
+  bg::Lifespan life{{.workers = 1, .shutdown_timeout = 5s}};
+  life.add_task([&]() -> asio::awaitable<void> {
+    started.arrive();
+    co_await sleep_for(50ms);  // shutdown has begun meanwhile: new tasks are refused
+    result = co_await bg::asio::run_blocking(life, [] { return 5; });
+  });
+  started.wait_for(1);
+  const bg::ShutdownReport& report = life.shutdown();
+  EXPECT_EQ(result.load(), 5);
+  EXPECT_FALSE(report.timed_out);
+  EXPECT_EQ(report.stats, (bg::Stats{.submitted = 2, .completed = 2}));
+}
+
+TEST(CoroutineTasks, RunBlockingAfterTheGracePeriodThrowsShuttingDownInTheCoroutine) {
+  bg::test::Latch started;
+  std::string error;
+  bg::Lifespan life{{.workers = 1, .shutdown_timeout = 10ms, .cancel_grace = 5s}};
+  life.add_named_task("late_step", [&]() -> asio::awaitable<void> {
+    started.arrive();
+    try {
+      co_await sleep_for(10min);
+    } catch (const std::system_error&) {
+    }
+    // Asio's cancellation is sticky: a task that wants to go on awaiting
+    // after it was cancelled resets it first.
+    co_await asio::this_coro::reset_cancellation_state();
+    try {
+      co_await bg::asio::run_blocking(life, [] {});
+    } catch (const bg::ShuttingDown& e) {
+      error = e.what();
+    }
+  });
+  started.wait_for(1);
+  const bg::ShutdownReport& report = life.shutdown();
+  EXPECT_NE(error.find("shutting down"), std::string::npos) << error;
+  ASSERT_EQ(report.unfinished.size(), 1U);
+  EXPECT_EQ(report.unfinished[0].state, bg::TaskState::stopped);
+  EXPECT_EQ(report.stats, (bg::Stats{.submitted = 1, .cancelled = 1, .rejected = 1}));
+}
+
 TEST(CoroutineTasks, ConfigRefusesZeroIoThreads) {
   try {
     bg::Lifespan life{{.io_threads = 0}};

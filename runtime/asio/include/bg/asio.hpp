@@ -123,8 +123,7 @@ namespace detail {
 /// run_blocking's task: the call, then the coroutine's resumption.
 template <class R, class Completion, class F, class... Args>
 void submit_blocking(Lifespan& life, std::shared_ptr<Completion> completion, F f, Args... args) {
-  life.add_named_task("run_blocking", [completion = std::move(completion), f = std::move(f),
-                                       ... args = std::move(args)]() mutable {
+  auto step = [completion = std::move(completion), f = std::move(f), ... args = std::move(args)]() mutable {
     std::exception_ptr error;
     BlockingValue<R> value{};
     try {
@@ -137,7 +136,9 @@ void submit_blocking(Lifespan& life, std::shared_ptr<Completion> completion, F f
       error = std::current_exception();
     }
     completion->complete(error, std::move(value));
-  });
+  };
+  // A step of a running task: accepted during shutdown's grace period too.
+  bg::detail::submit_continuation(life, "run_blocking", bg::detail::ErasedTask::make(std::move(step)));
 }
 
 }  // namespace detail
@@ -147,8 +148,10 @@ void submit_blocking(Lifespan& life, std::shared_ptr<Completion> completion, F f
 /// coroutine with its result when it returns; its exception is rethrown in
 /// the coroutine. The escape hatch for a blocking call (a file, a blocking
 /// client library), which would otherwise hold up the task's I/O thread.
-/// Arguments are stored by value, as for add_task. Throws (in the
-/// coroutine) bg::ShuttingDown or bg::QueueFull when the call is refused.
+/// Arguments are stored by value, as for add_task. It is part of the task
+/// that awaits it, so it is accepted during shutdown's grace period, when
+/// new tasks are refused. Throws (in the coroutine) bg::QueueFull, or
+/// bg::ShuttingDown once the grace period has ended.
 template <class F, class... Args>
 auto run_blocking(Lifespan& life, F f, Args... args)
     -> ::asio::awaitable<std::invoke_result_t<F&, Args&...>> {

@@ -102,4 +102,11 @@ struct AsyncFlavour {
 /// a backend of that flavour (its first coroutine task was submitted).
 void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend);
 
+/// Submits a blocking step that a running task needs in order to finish
+/// (bg::asio::run_blocking): accepted during shutdown's grace period too,
+/// when new tasks are refused, so that a task admitted before shutdown can
+/// still complete. Throws QueueFull, or ShuttingDown once the grace period
+/// has ended.
+TaskId submit_continuation(Lifespan& life, std::string_view name, ErasedTask&& task);
+
 }  // namespace bg::detail
