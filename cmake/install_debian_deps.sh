@@ -11,6 +11,7 @@ packages=(
   libclang-16-dev libclang-cpp16-dev llvm-16-dev      # bg-gen: Clang LibTooling (shared libraries)
   libkainjow-mustache-dev nlohmann-json3-dev          # bg-gen's templates; manifest and dispatch by name
   libcpp-httplib-dev curl                             # the HTTP service example and its end-to-end test
+  libasio-dev                                         # bgtasks::asio: coroutine tasks (standalone Asio)
 )
 
 missing=()

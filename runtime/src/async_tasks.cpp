@@ -35,10 +35,21 @@ void AsyncTasks::admit(AsyncRun& run, TaskId id, std::string_view name, std::sha
   run.owner_ = std::move(owner);
   run.id_ = id;
   run.name_ = name;
+  run.stop_ = &stop_;
   run.phase_.store(kRunning, std::memory_order_relaxed);
   link(run);
+  launching_.fetch_add(1, std::memory_order_relaxed);
   submitted_.fetch_add(1, std::memory_order_relaxed);
   live_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void AsyncTasks::launched(std::size_t count) noexcept {
+  // Only shutdown waits for this, and only after closing intake: the busy
+  // path is one atomic decrement.
+  if (launching_.fetch_sub(count, std::memory_order_acq_rel) == count && closed_.load(std::memory_order_acquire)) {
+    { std::lock_guard lock(mutex_); }
+    all_launched_.notify_all();
+  }
 }
 
 void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
@@ -46,20 +57,21 @@ void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
   if (!run.phase_.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
     return;  // shutdown abandoned it and recorded it; the report is final
   }
-  ledger_.settle(run.id_, run.name_, error, run.stop_.stop_requested(), tally_);
+  ledger_.settle(run.id_, run.name_, error, stop_.stop_requested(), tally_);
   {
     std::lock_guard lock(mutex_);
     unlink(run);
   }
   // Settled before it stops counting as live: whoever sees it idle also
-  // sees it counted.
-  live_.fetch_sub(1, std::memory_order_seq_cst);
-  idle_.notify();
+  // sees it counted. Waiters wait for none live, so only the last one
+  // wakes them (thousands of tasks ending must not wake wait_idle() each).
+  if (live_.fetch_sub(1, std::memory_order_seq_cst) == 1) idle_.notify();
 }
 
 void AsyncTasks::close() {
   std::lock_guard lock(mutex_);
   accepting_ = false;
+  closed_.store(true, std::memory_order_release);
 }
 
 void AsyncTasks::cancel_all() {
@@ -70,10 +82,8 @@ void AsyncTasks::cancel_all() {
     std::lock_guard lock(mutex_);
     for (AsyncRun* run = first_; run != nullptr; run = run->next_) live.push_back(run->shared_from_this());
   }
-  for (const auto& run : live) {
-    run->stop_.request_stop();
-    run->cancel();
-  }
+  stop_.request_stop();  // every coroutine task's Context::stop_token
+  for (const auto& run : live) run->cancel();
 }
 
 void AsyncTasks::abandon_all() {
@@ -85,7 +95,7 @@ void AsyncTasks::abandon_all() {
       if (run->phase_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
         ledger_.abandon(run->id_, run->name_);
         unlink(*run);
-        live_.fetch_sub(1, std::memory_order_seq_cst);
+        live_.fetch_sub(1, std::memory_order_seq_cst);  // abandon_all waits below; nobody else does now
       }
       run = next;
     }
@@ -97,7 +107,10 @@ void AsyncTasks::abandon_all() {
 void AsyncTasks::shut_down_backends(std::chrono::milliseconds limit) {
   std::vector<std::shared_ptr<AsyncBackend>> backends;
   {
-    std::lock_guard lock(mutex_);
+    // A submission admitted before intake closed may still be handing its
+    // tasks to the backend; it must not find it stopped.
+    std::unique_lock lock(mutex_);
+    all_launched_.wait(lock, [&] { return launching_.load(std::memory_order_acquire) == 0; });
     for (auto& entry : backends_) backends.push_back(entry.second);
   }
   for (const auto& backend : backends) backend->shut_down(limit);

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,9 +41,13 @@ class AsyncTasks {
   AsyncBackend& backend(const AsyncFlavour& flavour, const std::unique_lock<std::mutex>&);
   void install(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend);
 
-  /// Makes `run` live under `id` (lock held); the caller starts it next.
+  /// Makes `run` live under `id` (lock held); the caller starts it next,
+  /// after the lock, and then calls launched().
   void admit(AsyncRun& run, TaskId id, std::string_view name, std::shared_ptr<const Core> owner,
              const std::unique_lock<std::mutex>&);
+  /// Ends what admit() began: shutdown stops backends only once every
+  /// admitted task has reached its backend.
+  void launched(std::size_t count) noexcept;
   /// A run admitted but never started (its launch threw): forgotten, with
   /// the error reported as the task's.
   void settle_unlaunched(AsyncRun& run, std::exception_ptr error) noexcept { finish(run, std::move(error)); }
@@ -55,7 +60,8 @@ class AsyncTasks {
   /// End of cancel_grace: records the tasks still live as abandoned, then
   /// waits for those already settling.
   void abandon_all();
-  /// Shuts every backend down (after abandon_all).
+  /// Shuts every backend down (after abandon_all), once every admitted task
+  /// has been handed to its backend.
   void shut_down_backends(std::chrono::milliseconds limit);
 
   /// Live tasks (admitted, not settled or abandoned).
@@ -77,9 +83,13 @@ class AsyncTasks {
   Signal& idle_;
 
   std::mutex mutex_;
-  bool accepting_ = true;
+  bool accepting_ = true;            ///< under mutex_
+  std::atomic<bool> closed_{false};  ///< !accepting_, readable without the lock
   AsyncRun* first_ = nullptr;  ///< live runs, newest first
   std::vector<std::pair<const AsyncFlavour*, std::shared_ptr<AsyncBackend>>> backends_;
+  std::stop_source stop_;
+  std::atomic<std::uint64_t> launching_{0};  ///< admitted, not yet handed to a backend
+  std::condition_variable all_launched_;
   std::atomic<std::uint64_t> submitted_{0};
   std::atomic<std::uint64_t> live_{0};
   Tally tally_{/*one_writer=*/false};

@@ -103,45 +103,50 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::size_t as
   };
   if (config_.queue_capacity != 0 && blocking > config_.queue_capacity) return refuse(Refusal::queue_full);
 
-  std::vector<std::shared_ptr<AsyncRun>> runs(count);
-  std::vector<std::pair<AsyncRun*, std::exception_ptr>> not_started;
-  for (;;) {
+  // The run records, by position in `pending` (most submissions are one
+  // task: no allocation for the list then).
+  std::shared_ptr<AsyncRun> one;
+  std::vector<std::shared_ptr<AsyncRun>> many(count > 1 ? count : 0);
+  const auto run_at = [&](std::size_t i) -> std::shared_ptr<AsyncRun>& { return count > 1 ? many[i] : one; };
+  {
     auto lock = async_.lock();
-    // Shutdown closes this intake before the queue's: while it is open, so
-    // is the queue, and the batch is admitted whole.
-    if (!async_.accepting(lock)) return refuse(Refusal::shutting_down);
-    for (std::size_t i = 0; i < count; ++i) {
-      const AsyncOps* ops = pending.task(i).async_ops();
-      if (ops != nullptr && runs[i] == nullptr) runs[i] = ops->prepare(async_.backend(*ops->flavour, lock));
-    }
-    if (blocking != 0) {
-      const TaskQueue::Push pushed = queue_.push(pending, last_id_, first);
-      if (pushed == TaskQueue::Push::closed) return refuse(Refusal::shutting_down);
-      if (pushed == TaskQueue::Push::full) {
-        if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);
-        lock.unlock();
-        room_.wait([&] { return queue_.closed() || queue_.has_room(blocking); });
-        continue;
+    for (;;) {
+      // Shutdown closes this intake before the queue's: while it is open, so
+      // is the queue, and the batch is admitted whole.
+      if (!async_.accepting(lock)) return refuse(Refusal::shutting_down);
+      for (std::size_t i = 0; i < count; ++i) {
+        const AsyncOps* ops = pending.task(i).async_ops();
+        if (ops != nullptr && run_at(i) == nullptr) run_at(i) = ops->prepare(async_.backend(*ops->flavour, lock));
       }
-    } else {
-      first = last_id_.fetch_add(count, std::memory_order_relaxed) + 1;
+      if (blocking == 0) {
+        first = last_id_.fetch_add(count, std::memory_order_relaxed) + 1;
+        break;
+      }
+      const TaskQueue::Push pushed = queue_.push(pending, last_id_, first);
+      if (pushed == TaskQueue::Push::ok) break;
+      if (pushed == TaskQueue::Push::closed) return refuse(Refusal::shutting_down);
+      if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);
+      lock.unlock();
+      room_.wait([&] { return queue_.closed() || queue_.has_room(blocking); });
+      lock.lock();
     }
-    // Started under the lock, so that shutdown never cancels or abandons a
-    // task whose backend has not received it yet.
     const std::shared_ptr<const Core> owner = shared_from_this();
     for (std::size_t i = 0; i < count; ++i) {
-      if (runs[i] == nullptr) continue;
-      async_.admit(*runs[i], first + i, pending.name(i), owner, lock);
-      try {
-        pending.task(i).launch(*runs[i]);
-      } catch (...) {
-        not_started.emplace_back(runs[i].get(), std::current_exception());
-      }
+      if (run_at(i) != nullptr) async_.admit(*run_at(i), first + i, pending.name(i), owner, lock);
     }
-    break;
   }
-  // Outside the lock: settling calls on_error, which may submit.
-  for (auto& [run, error] : not_started) async_.settle_unlaunched(*run, std::move(error));
+  // Started outside the lock, so that the backend's threads, which take it
+  // to settle tasks, never wait for a submission. Shutdown waits for
+  // launched() before it stops the backends.
+  for (std::size_t i = 0; i < count; ++i) {
+    if (run_at(i) == nullptr) continue;
+    try {
+      pending.task(i).launch(*run_at(i));
+    } catch (...) {
+      async_.settle_unlaunched(*run_at(i), std::current_exception());  // a failed run, reported to on_error
+    }
+  }
+  async_.launched(async_count);
   if (blocking != 0) pool_.wake_for(blocking);
   return Refusal::none;
 }

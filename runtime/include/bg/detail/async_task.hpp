@@ -39,11 +39,11 @@ class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
   [[nodiscard]] TaskId id() const noexcept { return id_; }
   [[nodiscard]] std::string_view name() const noexcept { return name_; }
   /// What the task's bg::Context is made from.
-  [[nodiscard]] RunInfo run_info() const noexcept { return RunInfo{&stop_, nullptr, id_, name_, 1}; }
+  [[nodiscard]] RunInfo run_info() const noexcept { return RunInfo{stop_, nullptr, id_, name_, 1}; }
   /// True once shutdown asked the task to stop. A backend checks it before
   /// it starts the coroutine: a cancel() that came first found nothing to
   /// cancel yet.
-  [[nodiscard]] bool stop_requested() const noexcept { return stop_.stop_requested(); }
+  [[nodiscard]] bool stop_requested() const noexcept { return stop_->stop_requested(); }
 
   /// The backend calls this exactly once, when the coroutine has returned or
   /// thrown (`error`), on whatever thread it ended. The task is settled
@@ -67,7 +67,10 @@ class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
   std::shared_ptr<const Core> owner_;  ///< keeps the tracker alive until finish()
   TaskId id_ = 0;
   std::string_view name_;
-  std::stop_source stop_;
+  /// The lifespan's one stop source for coroutine tasks: shutdown requests
+  /// stop on all of them at once, as on every worker, so a task need not
+  /// carry (and allocate) a source of its own.
+  const std::stop_source* stop_ = nullptr;
   /// kRunning -> kSettling is finish()'s claim, kRunning -> kAbandoned
   /// shutdown's: exactly one succeeds.
   std::atomic<int> phase_{0};

@@ -39,6 +39,9 @@ class Run final : public bg::detail::AsyncRun {
   explicit Run(::asio::any_io_executor executor) : executor_(std::move(executor)) {}
 
   std::optional<Task> task;
+  /// Lives here, as the arguments do, so that a `const bg::Context&`
+  /// parameter outlives every suspension of the task.
+  bg::Context context;
   ::asio::cancellation_signal signal;
   const ::asio::any_io_executor executor_;
 
@@ -75,9 +78,28 @@ class CoroutineTask {
   static void launch(CoroutineTask&& task, bg::detail::AsyncRun& base) {
     auto& run = static_cast<Run<CoroutineTask>&>(base);
     run.task.emplace(std::move(task));
-    auto self = std::static_pointer_cast<Run<CoroutineTask>>(run.shared_from_this());
-    auto on_end = [self](std::exception_ptr error) noexcept { self->finish(std::move(error)); };
-    ::asio::co_spawn(run.executor_, body(self), ::asio::bind_cancellation_slot(run.signal.slot(), std::move(on_end)));
+    // The coroutine is created on its executor, not here: its frames are
+    // then allocated and freed by the same thread, which recycles them,
+    // instead of crossing threads through the allocator's locks.
+    ::asio::post(run.executor_, [self = std::static_pointer_cast<Run<CoroutineTask>>(run.shared_from_this())] {
+      // Shutdown cancelled it before it began (its signal had nothing to
+      // cancel yet): it ends here, counted as stopped.
+      if (self->stop_requested()) {
+        self->finish(nullptr);
+        return;
+      }
+      self->context = self->run_info().context();
+      auto on_end = [self](std::exception_ptr error) noexcept { self->finish(std::move(error)); };
+      auto slot = self->signal.slot();
+      if constexpr (returns_value_v) {
+        ::asio::co_spawn(self->executor_, checked(invoke(*self->task, self->context)),
+                         ::asio::bind_cancellation_slot(slot, std::move(on_end)));
+      } else {
+        // The task's own coroutine is the only frame: nothing to add to it.
+        ::asio::co_spawn(self->executor_, invoke(*self->task, self->context),
+                         ::asio::bind_cancellation_slot(slot, std::move(on_end)));
+      }
+    });
   }
 
   /// TaskOps::invoke: runs the task to its end on the calling thread, on an
@@ -98,38 +120,49 @@ class CoroutineTask {
   }
 
  private:
-  static ::asio::awaitable<void> body(std::shared_ptr<Run<CoroutineTask>> run) {
-    // Shutdown cancelled it before it began: its signal had nothing to
-    // cancel yet, so it ends here, counted as stopped.
-    if (run->stop_requested()) co_return;
-    co_await call(*run->task, run->run_info());
+  /// A task run to its end on the calling thread.
+  static ::asio::awaitable<void> call(CoroutineTask& task, bg::detail::RunInfo info) {
+    const bg::Context context = info.context();
+    if constexpr (std::is_void_v<typename Result::value_type>) {
+      co_await invoke(task, context);
+    } else {
+      check(co_await invoke(task, context));
+    }
   }
 
-  /// Calls the function with the stored arguments and awaits it; a returned
-  /// expected-like error becomes an exception, as for blocking tasks.
-  static ::asio::awaitable<void> call(CoroutineTask& task, bg::detail::RunInfo info) {
-    // In this frame, so that a `const bg::Context&` parameter outlives every
-    // suspension of the task, as its stored arguments do.
-    bg::Context context = info.context();
-    auto awaitable = std::apply(
+  /// The task's coroutine yields a value: a wrapper frame discards it (or,
+  /// std::expected-like, fails the run on its error). A void task needs none.
+  static constexpr bool returns_value_v = !std::is_void_v<typename Result::value_type>;
+
+  /// Awaits a task that yields a value, and checks it.
+  static ::asio::awaitable<void> checked(Result awaitable) { check(co_await std::move(awaitable)); }
+
+  /// The task's own coroutine, called with the stored arguments (a
+  /// reference parameter binds to the stored copy).
+  static Result invoke(CoroutineTask& task, const bg::Context& context) {
+    return std::apply(
         [&](Args&... args) {
           if constexpr (bg::detail::wants_context_v<F, Args...>) {
-            return std::invoke(std::move(task.f_), std::as_const(context), std::move(args)...);
+            return std::invoke(std::move(task.f_), context, std::move(args)...);
           } else {
+            (void)context;
             return std::invoke(std::move(task.f_), std::move(args)...);
           }
         },
         task.args_);
-    if constexpr (std::is_void_v<typename Result::value_type>) {
-      co_await std::move(awaitable);
-    } else {
-      auto value = co_await std::move(awaitable);
-      if constexpr (bg::detail::expected_like<decltype(value)>) {
-        if (!value.has_value()) {
-          bg::detail::throw_returned_error("the task returned an error: " +
-                                           bg::detail::describe_returned_error(value.error()));
-        }
+  }
+
+  /// A returned expected-like error becomes an exception, as for blocking
+  /// tasks; any other value is discarded.
+  template <class Value>
+  static void check(const Value& value) {
+    if constexpr (bg::detail::expected_like<Value>) {
+      if (!value.has_value()) {
+        bg::detail::throw_returned_error("the task returned an error: " +
+                                         bg::detail::describe_returned_error(value.error()));
       }
+    } else {
+      (void)value;
     }
   }
 
