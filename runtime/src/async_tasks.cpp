@@ -37,6 +37,7 @@ void AsyncTasks::admit(AsyncRun& run, TaskId id, std::string_view name, std::sha
   run.name_ = name;
   run.stop_ = &stop_;
   run.phase_.store(kRunning, std::memory_order_relaxed);
+  run.held_ = run.shared_from_this();
   link(run);
   launching_.fetch_add(1, std::memory_order_relaxed);
   submitted_.fetch_add(1, std::memory_order_relaxed);
@@ -58,14 +59,38 @@ void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
     return;  // shutdown abandoned it and recorded it; the report is final
   }
   ledger_.settle(run.id_, run.name_, error, stop_.stop_requested(), tally_);
-  {
-    std::lock_guard lock(mutex_);
-    unlink(run);
+  // Listed as ended without the lock; unlisted later, in a batch.
+  run.ended_next_ = ended_.load(std::memory_order_relaxed);
+  while (!ended_.compare_exchange_weak(run.ended_next_, &run, std::memory_order_release, std::memory_order_relaxed)) {
   }
+  const bool reap_now = ended_count_.fetch_add(1, std::memory_order_relaxed) + 1 >= kReapBatch;
   // Settled before it stops counting as live: whoever sees it idle also
   // sees it counted. Waiters wait for none live, so only the last one
   // wakes them (thousands of tasks ending must not wake wait_idle() each).
+  // `run` keeps the core, and so this tracker, alive until it is reaped.
   if (live_.fetch_sub(1, std::memory_order_seq_cst) == 1) idle_.notify();
+  if (reap_now) reap();
+}
+
+void AsyncTasks::reap() noexcept {
+  if (ended_.load(std::memory_order_relaxed) == nullptr) return;
+  AsyncRun* chain = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    chain = ended_.exchange(nullptr, std::memory_order_acquire);
+    std::uint32_t count = 0;
+    for (AsyncRun* run = chain; run != nullptr; run = run->ended_next_, ++count) unlink(*run);
+    ended_count_.fetch_sub(count, std::memory_order_relaxed);
+  }
+  release(chain);
+}
+
+void AsyncTasks::release(AsyncRun* chain) noexcept {
+  while (chain != nullptr) {
+    AsyncRun* next = chain->ended_next_;
+    const std::shared_ptr<AsyncRun> last = std::move(chain->held_);  // may destroy the run: read next first
+    chain = next;
+  }
 }
 
 void AsyncTasks::close() {
@@ -80,13 +105,16 @@ void AsyncTasks::cancel_all() {
   std::vector<std::shared_ptr<AsyncRun>> live;
   {
     std::lock_guard lock(mutex_);
-    for (AsyncRun* run = first_; run != nullptr; run = run->next_) live.push_back(run->shared_from_this());
+    for (AsyncRun* run = first_; run != nullptr; run = run->next_) {
+      if (run->phase_.load(std::memory_order_acquire) == kRunning) live.push_back(run->held_);
+    }
   }
   stop_.request_stop();  // every coroutine task's Context::stop_token
   for (const auto& run : live) run->cancel();
 }
 
 void AsyncTasks::abandon_all() {
+  AsyncRun* abandoned = nullptr;
   {
     std::lock_guard lock(mutex_);
     for (AsyncRun* run = first_; run != nullptr;) {
@@ -95,13 +123,18 @@ void AsyncTasks::abandon_all() {
       if (run->phase_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
         ledger_.abandon(run->id_, run->name_);
         unlink(*run);
-        live_.fetch_sub(1, std::memory_order_seq_cst);  // abandon_all waits below; nobody else does now
+        run->ended_next_ = abandoned;
+        abandoned = run;
+        live_.fetch_sub(1, std::memory_order_seq_cst);  // nobody but this call waits now
       }
       run = next;
     }
   }
-  // Tasks being settled are not abandoned (as with a worker): wait for them.
+  release(abandoned);  // the backend's own reference keeps each until its frame goes
+  // Tasks being settled are not abandoned (as with a worker): wait for them,
+  // then let go of every settled run.
   idle_.wait([&] { return running() == 0; });
+  reap();
 }
 
 void AsyncTasks::shut_down_backends(std::chrono::milliseconds limit) {

@@ -60,6 +60,11 @@ class AsyncTasks {
   /// End of cancel_grace: records the tasks still live as abandoned, then
   /// waits for those already settling.
   void abandon_all();
+  /// Unlists the runs that settled since the last call and drops the
+  /// core's references to them. Takes the lock briefly when there are some;
+  /// call it without the lock held (a run's arguments are destroyed here).
+  void reap() noexcept;
+
   /// Shuts every backend down (after abandon_all), once every admitted task
   /// has been handed to its backend.
   void shut_down_backends(std::chrono::milliseconds limit);
@@ -75,6 +80,8 @@ class AsyncTasks {
   enum Phase : int { kRunning, kSettling, kAbandoned };
 
   void finish(AsyncRun& run, std::exception_ptr error) noexcept;
+  /// Drops the core's references along a chain linked by ended_next_.
+  static void release(AsyncRun* chain) noexcept;
   void link(AsyncRun& run) noexcept;
   void unlink(AsyncRun& run) noexcept;
 
@@ -90,6 +97,13 @@ class AsyncTasks {
   std::stop_source stop_;
   std::atomic<std::uint64_t> launching_{0};  ///< admitted, not yet handed to a backend
   std::condition_variable all_launched_;
+  /// Runs that settled and are still listed: a lock-free stack, so that an
+  /// ending task never waits for a submission's lock. Unlisted in batches
+  /// (reap) by the next submission, by the settling thread every
+  /// kReapBatch, and by shutdown.
+  std::atomic<AsyncRun*> ended_{nullptr};
+  std::atomic<std::uint32_t> ended_count_{0};
+  static constexpr std::uint32_t kReapBatch = 256;
   std::atomic<std::uint64_t> submitted_{0};
   std::atomic<std::uint64_t> live_{0};
   Tally tally_{/*one_writer=*/false};

@@ -105,6 +105,7 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::size_t as
 
   // The run records, by position in `pending` (most submissions are one
   // task: no allocation for the list then).
+  async_.reap();  // unlists the runs that ended since the last submission, outside the lock
   std::shared_ptr<AsyncRun> one;
   std::vector<std::shared_ptr<AsyncRun>> many(count > 1 ? count : 0);
   const auto run_at = [&](std::size_t i) -> std::shared_ptr<AsyncRun>& { return count > 1 ? many[i] : one; };

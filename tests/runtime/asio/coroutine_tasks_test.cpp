@@ -455,6 +455,58 @@ TEST(CoroutineTasks, RunBlockingAfterTheGracePeriodThrowsShuttingDownInTheCorout
   EXPECT_EQ(report.stats, (bg::Stats{.submitted = 1, .cancelled = 1, .rejected = 1}));
 }
 
+TEST(CoroutineTasks, ConcurrentProducersAreCountedExactly) {
+  std::atomic<int> done{0};
+  bg::Lifespan life{{.workers = 1, .io_threads = 2}};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 4; ++p) {
+    producers.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        life.add_task([&](int n) -> asio::awaitable<void> {
+          if (n % 3 == 0) co_await sleep_for(std::chrono::microseconds(n % 500));
+          ++done;
+        }, i);
+      }
+    });
+  }
+  for (auto& producer : producers) producer.join();
+  life.wait_idle();
+  EXPECT_EQ(done.load(), 8000);
+  EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 8000, .completed = 8000}));
+}
+
+TEST(CoroutineTasks, ShutdownWhileProducersSubmitLosesNothing) {
+  std::atomic<int> ran{0};
+  std::atomic<int> refused{0};
+  std::atomic<bool> stop{false};
+  bg::Lifespan life{{.workers = 1, .shutdown_timeout = 20ms, .cancel_grace = 2s, .io_threads = 2}};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 3; ++p) {
+    producers.emplace_back([&] {
+      while (!stop) {
+        const auto id = life.try_add_task([&]() -> asio::awaitable<void> {
+          ++ran;
+          try {
+            co_await sleep_for(1ms);
+          } catch (const std::system_error&) {
+          }
+        });
+        if (!id) ++refused;
+      }
+    });
+  }
+  std::this_thread::sleep_for(30ms);
+  const bg::ShutdownReport& report = life.shutdown();
+  stop = true;
+  for (auto& producer : producers) producer.join();
+  const bg::Stats stats = life.stats();
+  EXPECT_GT(stats.submitted, 0U);
+  EXPECT_EQ(stats.submitted, stats.completed + stats.cancelled) << stats;
+  EXPECT_EQ(stats.rejected, static_cast<std::uint64_t>(refused.load()));
+  EXPECT_EQ(stats.queued + stats.running + stats.abandoned + stats.failed, 0U) << stats;
+  EXPECT_EQ(report.unfinished.size(), stats.cancelled);
+}
+
 TEST(CoroutineTasks, ConfigRefusesZeroIoThreads) {
   try {
     bg::Lifespan life{{.io_threads = 0}};

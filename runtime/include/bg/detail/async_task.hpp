@@ -74,8 +74,10 @@ class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
   /// kRunning -> kSettling is finish()'s claim, kRunning -> kAbandoned
   /// shutdown's: exactly one succeeds.
   std::atomic<int> phase_{0};
-  AsyncRun* prev_ = nullptr;  ///< the core's list of live runs
+  AsyncRun* prev_ = nullptr;  ///< the core's list of admitted runs
   AsyncRun* next_ = nullptr;
+  std::shared_ptr<AsyncRun> held_;    ///< the core's reference while listed
+  AsyncRun* ended_next_ = nullptr;    ///< the core's stack of settled runs to unlist
 };
 
 /// Runs the coroutine tasks of one lifespan, of one flavour.
