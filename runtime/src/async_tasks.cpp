@@ -12,7 +12,7 @@ AsyncBackend& AsyncTasks::backend(const AsyncFlavour& flavour, const std::unique
   for (auto& [kind, backend] : backends_) {
     if (kind == &flavour) return *backend;
   }
-  backends_.emplace_back(&flavour, flavour.make_backend(config_));
+  backends_.emplace_back(&flavour, flavour.make_backend(config_, owner_));
   return *backends_.back().second;
 }
 

@@ -26,8 +26,8 @@ namespace bg::detail {
 
 class AsyncTasks {
  public:
-  AsyncTasks(const Config& config, Ledger& ledger, Signal& idle) noexcept
-      : config_(config), ledger_(ledger), idle_(idle) {}
+  AsyncTasks(const Config& config, Ledger& ledger, Signal& idle, const Core* owner) noexcept
+      : config_(config), ledger_(ledger), idle_(idle), owner_(owner) {}
   AsyncTasks(const AsyncTasks&) = delete;
   AsyncTasks& operator=(const AsyncTasks&) = delete;
 
@@ -88,6 +88,7 @@ class AsyncTasks {
   const Config& config_;
   Ledger& ledger_;
   Signal& idle_;
+  const Core* owner_;  ///< what a backend's threads are marked with
 
   std::mutex mutex_;
   bool accepting_ = true;            ///< under mutex_

@@ -25,7 +25,7 @@ Core::Core(Config config)
       queue_(config_.queue_capacity),
       pool_(queue_, ledger_, idle_, room_),
       inline_(ledger_, idle_, this),
-      async_(config_, ledger_, idle_) {
+      async_(config_, ledger_, idle_, this) {
   if (config_.shutdown_timeout.count() < 0 || config_.cancel_grace.count() < 0) {
     throw Error("bg::Config: shutdown_timeout and cancel_grace must not be negative");
   }

@@ -5,7 +5,8 @@ namespace bg::detail {
 
 class Core;
 
-/// The core whose task (pooled or inline) runs on this thread, if any.
+/// The core whose task (pooled, inline, or coroutine on one of its own I/O
+/// threads) runs on this thread, if any.
 /// wait_idle() and shutdown() use it to refuse to wait for themselves.
 const Core* running_core() noexcept;
 

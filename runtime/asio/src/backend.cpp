@@ -12,15 +12,15 @@ namespace {
 
 thread_local std::shared_ptr<::asio::io_context> this_thread_io;
 
-std::shared_ptr<bg::detail::AsyncBackend> make_owned(const Config& config) {
-  return std::make_shared<Backend>(config.io_threads);
+std::shared_ptr<bg::detail::AsyncBackend> make_owned(const Config& config, const bg::detail::Core* owner) {
+  return std::make_shared<Backend>(config.io_threads, owner);
 }
 
 }  // namespace
 
 const bg::detail::AsyncFlavour flavour{"asio", &make_owned};
 
-Backend::Backend(unsigned threads)
+Backend::Backend(unsigned threads, const bg::detail::Core* owner)
     : io_(std::make_shared<::asio::io_context>(static_cast<int>(threads))),
       exits_(std::make_shared<Exits>()),
       executor_(io_->get_executor()),
@@ -29,7 +29,7 @@ Backend::Backend(unsigned threads)
   exits_->exited.assign(threads, false);
   threads_.reserve(threads);
   try {
-    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back(&Backend::run_thread, io_, exits_, i);
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back(&Backend::run_thread, io_, exits_, i, owner);
   } catch (...) {
     shut_down(std::chrono::milliseconds::zero());
     throw;
@@ -47,8 +47,10 @@ Backend::~Backend() { shut_down(std::chrono::milliseconds::zero()); }
 
 std::shared_ptr<::asio::io_context> Backend::current_io() noexcept { return this_thread_io; }
 
-void Backend::run_thread(std::shared_ptr<::asio::io_context> io, std::shared_ptr<Exits> exits, std::size_t index) {
+void Backend::run_thread(std::shared_ptr<::asio::io_context> io, std::shared_ptr<Exits> exits, std::size_t index,
+                         const bg::detail::Core* owner) {
   this_thread_io = io;
+  bg::detail::mark_task_thread(owner);  // wait_idle() from a coroutine task throws rather than hangs
   for (;;) {
     try {
       io->run();

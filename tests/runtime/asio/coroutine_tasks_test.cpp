@@ -507,6 +507,21 @@ TEST(CoroutineTasks, ShutdownWhileProducersSubmitLosesNothing) {
   EXPECT_EQ(report.unfinished.size(), stats.cancelled);
 }
 
+TEST(CoroutineTasks, WaitIdleFromACoroutineTaskThrowsInsteadOfBlockingItsIoThread) {
+  std::string error;
+  bg::Lifespan life{{.workers = 1}};
+  life.add_task([&]() -> asio::awaitable<void> {
+    try {
+      life.wait_idle();
+    } catch (const bg::Error& e) {
+      error = e.what();
+    }
+    co_return;
+  });
+  life.wait_idle();
+  EXPECT_NE(error.find("called from one of its own tasks"), std::string::npos) << error;
+}
+
 TEST(CoroutineTasks, ConfigRefusesZeroIoThreads) {
   try {
     bg::Lifespan life{{.io_threads = 0}};

@@ -99,8 +99,14 @@ class AsyncBackend {
 struct AsyncFlavour {
   std::string_view name;
   /// Makes the lifespan's backend of this kind on its first such task.
-  std::shared_ptr<AsyncBackend> (*make_backend)(const Config& config);
+  /// `owner` identifies the lifespan for mark_task_thread().
+  std::shared_ptr<AsyncBackend> (*make_backend)(const Config& config, const Core* owner);
 };
+
+/// Marks the calling thread, for the rest of its life, as one that runs
+/// `owner`'s tasks (a backend's own I/O thread): wait_idle() and shutdown()
+/// called there throw bg::Error instead of waiting for themselves forever.
+void mark_task_thread(const Core* owner) noexcept;
 
 /// Gives `life` a backend of `flavour` made by the application (a user's own
 /// executor) instead of the default. Throws bg::Error once the lifespan has

@@ -26,8 +26,9 @@ extern const bg::detail::AsyncFlavour flavour;
 /// application runs (bg::asio::run_on).
 class Backend final : public bg::detail::AsyncBackend {
  public:
-  /// Starts `threads` threads running a new io_context.
-  explicit Backend(unsigned threads);
+  /// Starts `threads` threads running a new io_context, each marked as
+  /// running `owner`'s tasks (see bg::detail::mark_task_thread).
+  Backend(unsigned threads, const bg::detail::Core* owner);
   /// Runs on the application's executor; starts no thread.
   explicit Backend(::asio::any_io_executor executor);
   ~Backend() override;
@@ -53,7 +54,8 @@ class Backend final : public bg::detail::AsyncBackend {
     std::vector<bool> exited;
   };
 
-  static void run_thread(std::shared_ptr<::asio::io_context> io, std::shared_ptr<Exits> exits, std::size_t index);
+  static void run_thread(std::shared_ptr<::asio::io_context> io, std::shared_ptr<Exits> exits, std::size_t index,
+                         const bg::detail::Core* owner);
 
   std::shared_ptr<::asio::io_context> io_;  ///< owned; null on an application's executor
   std::optional<::asio::executor_work_guard<::asio::io_context::executor_type>> work_;
