@@ -50,46 +50,36 @@ class IoThread {
 
 asio::awaitable<void> raw_noop() { co_return; }
 
-void raw_co_spawn(benchmark::State& state) {
+/// Runs kTasks no-op coroutines per iteration, each started by `start(io,
+/// on_end)`, and waits for the last to end.
+template <class Start>
+void raw_peer(benchmark::State& state, Start start) {
   IoThread io;
   std::mutex mutex;
   std::condition_variable all_done;
   for (auto _ : state) {
     int done = 0;  // touched only on the io thread, then under the mutex
-    for (int i = 0; i < kTasks; ++i) {
-      asio::co_spawn(io.io(), raw_noop(), [&](std::exception_ptr) {
-        if (++done == kTasks) {
-          std::lock_guard lock(mutex);
-          all_done.notify_one();
-        }
-      });
-    }
+    const auto on_end = [&](std::exception_ptr) {
+      if (++done == kTasks) {
+        std::lock_guard lock(mutex);
+        all_done.notify_one();
+      }
+    };
+    for (int i = 0; i < kTasks; ++i) start(io.io(), on_end);
     std::unique_lock lock(mutex);
     all_done.wait(lock, [&] { return done == kTasks; });
   }
   state.SetItemsProcessed(state.iterations() * kTasks);
 }
 
+void raw_co_spawn(benchmark::State& state) {
+  raw_peer(state, [](asio::io_context& io, auto on_end) { asio::co_spawn(io, raw_noop(), on_end); });
+}
+
 void raw_post_co_spawn(benchmark::State& state) {
-  IoThread io;
-  std::mutex mutex;
-  std::condition_variable all_done;
-  for (auto _ : state) {
-    int done = 0;
-    for (int i = 0; i < kTasks; ++i) {
-      asio::post(io.io(), [&] {
-        asio::co_spawn(io.io(), raw_noop(), [&](std::exception_ptr) {
-          if (++done == kTasks) {
-            std::lock_guard lock(mutex);
-            all_done.notify_one();
-          }
-        });
-      });
-    }
-    std::unique_lock lock(mutex);
-    all_done.wait(lock, [&] { return done == kTasks; });
-  }
-  state.SetItemsProcessed(state.iterations() * kTasks);
+  raw_peer(state, [](asio::io_context& io, auto on_end) {
+    asio::post(io, [&io, on_end] { asio::co_spawn(io, raw_noop(), on_end); });
+  });
 }
 
 void bgtasks_later(benchmark::State& state) {

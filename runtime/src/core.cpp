@@ -41,6 +41,16 @@ void Core::start() {
 }
 
 Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
+  return submit(pending, first, /*continuation=*/false);
+}
+
+SubmitResult Core::submit_continuation(std::string_view name, ErasedTask& task) {
+  TaskId id = 0;
+  const Refusal refusal = submit(PendingTasks::one(name, task), id, /*continuation=*/true);
+  return {refusal == Refusal::none ? id : 0, refusal};
+}
+
+Refusal Core::submit(const PendingTasks& pending, TaskId& first, bool continuation) {
   const std::size_t count = pending.size();
   if (count == 0) return Refusal::none;
   const auto refuse = [&](Refusal refusal) {
@@ -57,7 +67,7 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
     return refuse(Refusal::queue_full);  // could never fit, even when blocking
   }
   for (;;) {
-    switch (queue_.push(pending, last_id_, first)) {
+    switch (queue_.push(pending, count, last_id_, first, continuation)) {
       case TaskQueue::Push::ok:
         pool_.wake_for(count);
         return Refusal::none;
@@ -67,30 +77,8 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first) {
         break;
     }
     if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);
-    room_.wait([&] { return queue_.closed() || queue_.has_room(count); });
-  }
-}
-
-SubmitResult Core::submit_continuation(std::string_view name, ErasedTask& task) {
-  if (config_.run_inline || task.async_ops() != nullptr) return submit(name, task);
-  const PendingTasks pending = PendingTasks::one(name, task);
-  TaskId id = 0;
-  for (;;) {
-    switch (queue_.push(pending, last_id_, id, /*continuation=*/true)) {
-      case TaskQueue::Push::ok:
-        pool_.wake_for(1);
-        return {id, Refusal::none};
-      case TaskQueue::Push::closed:
-        ledger_.reject(1);
-        return {0, Refusal::shutting_down};
-      case TaskQueue::Push::full:
-        break;
-    }
-    if (config_.on_full == OnFull::reject) {
-      ledger_.reject(1);
-      return {0, Refusal::queue_full};
-    }
-    room_.wait([&] { return queue_.sealed() || queue_.has_room(1); });
+    // A continuation may still go in after intake closed, until the seal.
+    room_.wait([&] { return (continuation ? queue_.sealed() : queue_.closed()) || queue_.has_room(count); });
   }
 }
 
@@ -123,7 +111,7 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::size_t as
         first = last_id_.fetch_add(count, std::memory_order_relaxed) + 1;
         break;
       }
-      const TaskQueue::Push pushed = queue_.push(pending, last_id_, first);
+      const TaskQueue::Push pushed = queue_.push(pending, blocking, last_id_, first);
       if (pushed == TaskQueue::Push::ok) break;
       if (pushed == TaskQueue::Push::closed) return refuse(Refusal::shutting_down);
       if (config_.on_full == OnFull::reject) return refuse(Refusal::queue_full);

@@ -69,6 +69,9 @@ class Core : public std::enable_shared_from_this<Core> {
  private:
   /// Nothing queued or running, in either mode.
   [[nodiscard]] bool idle() const;
+  /// submit(), for a continuation too (admitted after intake closed, until
+  /// the queue is sealed at the end of the grace period).
+  Refusal submit(const PendingTasks& pending, TaskId& first, bool continuation);
   /// submit() for tasks some of which are coroutines: admitted under the
   /// coroutine tracker's lock, all or none, then started on their backend.
   Refusal submit_with_coroutines(const PendingTasks& pending, std::size_t async_count, TaskId& first);

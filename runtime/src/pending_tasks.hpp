@@ -43,7 +43,6 @@ class PendingTasks {
     for (std::size_t i = 0; i < size_; ++i) count += task(i).async_ops() != nullptr ? 1 : 0;
     return count;
   }
-  [[nodiscard]] std::size_t blocking_count() const noexcept { return size_ - async_count(); }
 
  private:
   PendingTasks() = default;

@@ -50,9 +50,8 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
   return tail_segment_->slots[index - tail_segment_->base];
 }
 
-TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first,
-                                bool continuation) {
-  const std::size_t blocking = pending.blocking_count();
+TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::size_t blocking, std::atomic<TaskId>& ids,
+                                TaskId& first, bool continuation) {
   std::lock_guard lock(tail_mutex_);
   if (sealed_.load(std::memory_order_relaxed) || (closed_.load(std::memory_order_relaxed) && !continuation)) return Push::closed;
   if (!has_room(blocking)) return Push::full;

@@ -59,12 +59,13 @@ class TaskQueue {
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
 
-  /// Moves every pending blocking task into the queue, or none: on full or
-  /// closed they are left untouched. Takes ids for all of `pending` from
-  /// `ids` (the last id given), consecutive within one push, so that a
-  /// batch's coroutine tasks, which the queue skips, keep their place in the
-  /// batch's ids; `first` receives the first.
-  Push push(const PendingTasks& pending, std::atomic<TaskId>& ids, TaskId& first, bool continuation = false);
+  /// Moves every pending blocking task (`blocking` of them) into the queue,
+  /// or none: on full or closed they are left untouched. Takes ids for all
+  /// of `pending` from `ids` (the last id given), consecutive within one
+  /// push, so that a batch's coroutine tasks, which the queue skips, keep
+  /// their place in the batch's ids; `first` receives the first.
+  Push push(const PendingTasks& pending, std::size_t blocking, std::atomic<TaskId>& ids, TaskId& first,
+            bool continuation = false);
   /// After close() returns, only a continuation push succeeds (work that a
   /// running task needs to finish, during shutdown's grace period); after
   /// seal() returns, none does and tail() is final.

@@ -5,7 +5,8 @@
 #                                              generated source not recompiled
 #   a header that declares tasks            -> bg-gen reruns (found through
 #                                              its depfile) and the new task
-#                                              is in the generated header
+#                                              is in the generated header;
+#                                              a coroutine task is listed as one
 include(${CMAKE_CURRENT_LIST_DIR}/consumer_common.cmake)
 
 run("configuring the consumer" ${CMAKE_COMMAND} -S ${src} -B ${build} ${ARGS})
@@ -53,5 +54,27 @@ run("rebuilding after adding a task to a header" ${CMAKE_COMMAND} --build ${buil
 file(READ ${generated}/bg_tasks.hpp header)
 if(NOT header MATCHES "added_later_t")
   message(FATAL_ERROR "adding a task to jobs.hpp did not regenerate bg_tasks.hpp (the depfile is not used)")
+endif()
+# The same for a coroutine task in the library that links bgtasks::asio.
+execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
+file(READ ${src}/include/hooks.hpp text)
+string(REPLACE "}  // namespace consumer"
+       "[[bg::task]] inline asio::awaitable<void> added_hook(int n) {\n  (void)n;\n  co_return;\n}\n\n}  // namespace consumer"
+       text "${text}")
+file(WRITE ${src}/include/hooks.hpp "${text}")
+run("rebuilding after adding a coroutine task to a header" ${CMAKE_COMMAND} --build ${build} -j2)
+file(READ ${build}/consumer_hooks_bg_tasks/hooks_tasks.json manifest)
+string(JSON count LENGTH "${manifest}" tasks)
+set(added_kind "")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${manifest}" tasks ${i} name)
+  if(name STREQUAL "added_hook")
+    string(JSON added_kind GET "${manifest}" tasks ${i} kind)
+  endif()
+endforeach()
+if(NOT added_kind STREQUAL "coroutine")
+  message(FATAL_ERROR "adding a coroutine task to hooks.hpp did not regenerate hooks_tasks.json with it as a "
+                      "coroutine task (kind: '${added_kind}')")
 endif()
 message(STATUS "consumer: built, ran, and rebuilt only what changed")

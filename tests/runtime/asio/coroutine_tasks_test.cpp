@@ -259,7 +259,7 @@ TEST(CoroutineTasks, ShutdownRefusesLaterCoroutineTasks) {
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 1, .completed = 1, .rejected = 2}));
 }
 
-TEST(CoroutineTasks, SeveralIoThreadsShareTheTasks) {
+TEST(CoroutineTasks, SeveralIoThreadsRunTheTasksAndCountThemExactly) {
   Threads threads;
   std::atomic<int> done{0};
   bg::Lifespan life{{.workers = 1, .io_threads = 3}};

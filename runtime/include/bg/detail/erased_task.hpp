@@ -276,10 +276,7 @@ class ErasedTask {
 
   /// Runs the task and leaves this object empty, whether it returns or throws.
   void run_once(const RunInfo& info) {
-    struct Release {
-      ErasedTask& task;
-      ~Release() { task.reset(); }
-    } release{*this};
+    const ResetOnExit reset{*this};
     ops_->invoke(&storage_, info);
   }
 
@@ -288,10 +285,7 @@ class ErasedTask {
 
   /// Starts a coroutine task on its backend; this becomes empty.
   void launch(AsyncRun& run) {
-    struct Release {
-      ErasedTask& task;
-      ~Release() { task.reset(); }
-    } release{*this};
+    const ResetOnExit reset{*this};
     ops_->async->launch(&storage_, run);
   }
 
@@ -311,6 +305,12 @@ class ErasedTask {
   }
 
  private:
+  /// Empties the task at the end of a scope, whether it returns or throws.
+  struct ResetOnExit {
+    ErasedTask& task;
+    ~ResetOnExit() { task.reset(); }
+  };
+
   const TaskOps* ops_ = nullptr;
   TaskStorage storage_;
 };
