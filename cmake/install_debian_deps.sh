@@ -12,6 +12,7 @@ packages=(
   libkainjow-mustache-dev nlohmann-json3-dev          # bg-gen's templates; manifest and dispatch by name
   libcpp-httplib-dev curl                             # the HTTP service example and its end-to-end test
   libasio-dev                                         # bgtasks::asio: coroutine tasks (standalone Asio)
+  prometheus                                          # promtool: the e2e test validates GET /metrics
 )
 
 missing=()

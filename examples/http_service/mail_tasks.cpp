@@ -10,6 +10,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <bg/asio.hpp>
+#include <bg/errors.hpp>
 
 namespace mail {
 namespace {
@@ -39,6 +40,10 @@ asio::awaitable<void> send_welcome_email(bg::Context context, std::string email,
     // Shutdown cancelled the wait: not sent; the report names this task.
     if (e.code() == asio::error::operation_aborted && context.stop_token.stop_requested()) co_return;
     throw;
+  }
+  if (email.ends_with("@invalid.example")) throw bg::NoRetry("550 5.1.1 " + email + ": no such user");
+  if (email.ends_with("@bounce.example") && context.attempt == 1) {
+    throw std::runtime_error("451 4.3.0 " + email + ": mailbox busy, try again later");
   }
   // Appending to a file blocks: hand it to the worker group rather than
   // hold up every other email waiting on this I/O thread.

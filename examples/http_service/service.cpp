@@ -36,8 +36,22 @@ std::optional<std::string> text_field(const json& body, const char* key, std::st
 
 json stats_json(const bg::Stats& s) {
   return json{{"submitted", s.submitted}, {"completed", s.completed}, {"failed", s.failed},
-              {"cancelled", s.cancelled}, {"abandoned", s.abandoned}, {"rejected", s.rejected},
-              {"queued", s.queued},       {"running", s.running}};
+              {"retried", s.retried},     {"cancelled", s.cancelled}, {"abandoned", s.abandoned},
+              {"rejected", s.rejected},   {"queued", s.queued},       {"running", s.running},
+              {"scheduled", s.scheduled}};
+}
+
+/// A task's policy; empty for a task without one.
+json policy_json(const bg::TaskPolicy& p) {
+  json out = json::object();
+  if (p.retries != 0) {
+    out["retries"] = p.retries;
+    out["backoff_base_ms"] = p.backoff_base.count();
+    out["backoff_cap_ms"] = p.backoff_cap.count();
+  }
+  if (p.timeout.count() != 0) out["timeout_ms"] = p.timeout.count();
+  if (p.concurrency != 0) out["concurrency"] = p.concurrency;
+  return out;
 }
 
 json registry_json() {
@@ -49,6 +63,7 @@ json registry_json() {
                      {"function", task.function},
                      {"signature", task.signature},
                      {"kind", task.kind},
+                     {"policy", policy_json(task.policy)},
                      {"params", params},
                      {"file", task.file},
                      {"line", task.line},
@@ -103,6 +118,12 @@ void install_routes(httplib::Server& server, bg::Lifespan& life, Routes routes) 
 
   server.Get("/tasks", [&life](const httplib::Request&, httplib::Response& res) {
     reply(res, 200, json{{"tasks", registry_json()}, {"stats", stats_json(life.stats())}});
+  });
+
+  // Prometheus scrapes this: per-task counters, gauges and histograms.
+  server.Get("/metrics", [&life](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(bg::prometheus_text(life), "text/plain; version=0.0.4; charset=utf-8");
   });
 
   server.Post(R"(/tasks/([A-Za-z_][A-Za-z0-9_]*))",

@@ -15,15 +15,9 @@
 namespace bg::gen {
 namespace {
 
-class TaskAttrInfo final : public clang::ParsedAttrInfo {
+/// Reads a bg:: attribute's arguments from the source (see argument_text).
+class BgAttrInfo : public clang::ParsedAttrInfo {
  public:
-  TaskAttrInfo() {
-    static constexpr Spelling spellings[] = {
-        {clang::ParsedAttr::AS_CXX11, "bg::task"},
-    };
-    Spellings = spellings;
-  }
-
   // Every declaration is accepted here; the collector reports the ones that
   // are not functions with a message that says what to do.
   bool diagAppertainsToDecl(clang::Sema&, const clang::ParsedAttr&,
@@ -31,23 +25,12 @@ class TaskAttrInfo final : public clang::ParsedAttrInfo {
     return true;
   }
 
-  AttrHandling handleDeclAttribute(clang::Sema& sema, clang::Decl* decl,
-                                   const clang::ParsedAttr& attr) const override {
-    std::string annotation(kTaskAnnotation);
-    auto arguments = argument_text(sema, attr);
-    if (arguments) {
-      if (auto name = string_literal(*arguments)) {
-        annotation += "=" + *name;
-      } else {
-        annotation += "!(" + *arguments + ")";
-      }
-    }
+  static void annotate(clang::Sema& sema, clang::Decl* decl, const clang::ParsedAttr& attr,
+                       const std::string& annotation) {
     decl->addAttr(clang::AnnotateAttr::Create(sema.Context, annotation, nullptr, 0,
                                               attr.getRange(), attr.getSyntax()));
-    return AttributeApplied;
   }
 
- private:
   /// The text between the parentheses after `task`, or nothing without
   /// parentheses. Read from the source: Clang 16's parser skips the
   /// arguments of attributes registered by plugins and tools.
@@ -95,11 +78,70 @@ class TaskAttrInfo final : public clang::ParsedAttrInfo {
   }
 };
 
+class TaskAttrInfo final : public BgAttrInfo {
+ public:
+  TaskAttrInfo() {
+    static constexpr Spelling spellings[] = {
+        {clang::ParsedAttr::AS_CXX11, "bg::task"},
+    };
+    Spellings = spellings;
+  }
+
+  AttrHandling handleDeclAttribute(clang::Sema& sema, clang::Decl* decl,
+                                   const clang::ParsedAttr& attr) const override {
+    std::string annotation(kTaskAnnotation);
+    auto arguments = argument_text(sema, attr);
+    if (arguments) {
+      if (auto name = string_literal(*arguments)) {
+        annotation += "=" + *name;
+      } else {
+        annotation += "!(" + *arguments + ")";
+      }
+    }
+    annotate(sema, decl, attr, annotation);
+    return AttributeApplied;
+  }
+};
+
+/// bg::retry, bg::timeout, bg::concurrency: the arguments are recorded as
+/// written and judged by the checks, which know what each one takes.
+template <const char* Spelled, const char* Name>
+class PolicyAttrInfo final : public BgAttrInfo {
+ public:
+  PolicyAttrInfo() {
+    static constexpr Spelling spellings[] = {
+        {clang::ParsedAttr::AS_CXX11, Spelled},
+    };
+    Spellings = spellings;
+  }
+
+  AttrHandling handleDeclAttribute(clang::Sema& sema, clang::Decl* decl,
+                                   const clang::ParsedAttr& attr) const override {
+    std::string annotation = std::string(kPolicyAnnotation) + Name;
+    if (auto arguments = argument_text(sema, attr)) annotation += "(" + *arguments + ")";
+    annotate(sema, decl, attr, annotation);
+    return AttributeApplied;
+  }
+};
+
+constexpr char kRetrySpelled[] = "bg::retry";
+constexpr char kRetry[] = "retry";
+constexpr char kTimeoutSpelled[] = "bg::timeout";
+constexpr char kTimeout[] = "timeout";
+constexpr char kConcurrencySpelled[] = "bg::concurrency";
+constexpr char kConcurrency[] = "concurrency";
+
 }  // namespace
 
 void register_task_attribute() {
   static clang::ParsedAttrInfoRegistry::Add<TaskAttrInfo> registration(
       "bg-task", "[[bg::task]] and [[bg::task(\"name\")]]");
+  static clang::ParsedAttrInfoRegistry::Add<PolicyAttrInfo<kRetrySpelled, kRetry>> retry(
+      "bg-retry", "[[bg::retry(n)]]");
+  static clang::ParsedAttrInfoRegistry::Add<PolicyAttrInfo<kTimeoutSpelled, kTimeout>> timeout(
+      "bg-timeout", "[[bg::timeout(\"30s\")]]");
+  static clang::ParsedAttrInfoRegistry::Add<PolicyAttrInfo<kConcurrencySpelled, kConcurrency>> concurrency(
+      "bg-concurrency", "[[bg::concurrency(k)]]");
 }
 
 }  // namespace bg::gen

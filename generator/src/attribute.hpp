@@ -16,7 +16,16 @@ namespace bg::gen {
 ///   "bg-gen:task!ARGUMENTS"  anything else, with the arguments' source text
 inline constexpr std::string_view kTaskAnnotation = "bg-gen:task";
 
-/// Links the attribute's registration into the binary. Call once, before
+/// The annotation recorded for a policy attribute beside it
+/// ([[bg::retry(5)]], [[bg::timeout("30s")]], [[bg::concurrency(2)]]):
+///   "bg-gen:policy:NAME"              no parentheses
+///   "bg-gen:policy:NAME(ARGUMENTS)"   with the arguments' source text
+inline constexpr std::string_view kPolicyAnnotation = "bg-gen:policy:";
+
+/// The policy attributes bg-gen reads, without the bg:: prefix.
+inline constexpr std::string_view kPolicyNames[] = {"retry", "timeout", "concurrency"};
+
+/// Links the attributes' registration into the binary. Call once, before
 /// any parse; calling it more than once does nothing.
 void register_task_attribute();
 

@@ -52,14 +52,39 @@ class Collector final : public clang::ASTConsumer,
   }
 
   bool VisitDecl(clang::Decl* decl) {
+    // Attributes inherited by a redeclaration are reported where written.
+    std::vector<PolicyAttribute> policies;
+    const clang::AnnotateAttr* task = nullptr;
     for (const auto* annotate : decl->specific_attrs<clang::AnnotateAttr>()) {
-      if (!annotate->getAnnotation().startswith(kTaskAnnotation)) continue;
-      // Attributes inherited by a redeclaration are reported where written.
       if (annotate->isInherited()) continue;
-      if (auto* function = llvm::dyn_cast<clang::FunctionDecl>(decl)) {
-        collect_task(function, annotate);
+      llvm::StringRef annotation = annotate->getAnnotation();
+      if (annotation.consume_front(kPolicyAnnotation)) {
+        PolicyAttribute policy;
+        const auto paren = annotation.find('(');
+        policy.name = annotation.substr(0, paren).str();
+        if (paren != llvm::StringRef::npos) policy.arguments = annotation.substr(paren + 1).drop_back().str();
+        policy.pos = position(annotate->getLocation());
+        policies.push_back(std::move(policy));
+        continue;
+      }
+      if (!annotation.startswith(kTaskAnnotation)) continue;
+      if (llvm::isa<clang::FunctionDecl>(decl)) {
+        if (task == nullptr) task = annotate;  // a second [[bg::task]] is a second task record, as before
+        else collect_task(llvm::cast<clang::FunctionDecl>(decl), annotate, {});
       } else {
         out_.misplaced.push_back({position(annotate->getLocation()), "bg::task", describe(decl)});
+      }
+    }
+    auto* function = llvm::dyn_cast<clang::FunctionDecl>(decl);
+    if (task != nullptr) {
+      collect_task(function, task, std::move(policies));
+      return true;
+    }
+    for (auto& policy : policies) {
+      if (function != nullptr) {
+        out_.lone_policies.push_back({policy.pos, "bg::" + policy.name, function->getQualifiedNameAsString()});
+      } else {
+        out_.misplaced.push_back({policy.pos, "bg::" + policy.name, describe(decl)});
       }
     }
     return true;
@@ -413,8 +438,10 @@ class Collector final : public clang::ASTConsumer,
     return std::string("a declaration of kind '") + decl->getDeclKindName() + "'";
   }
 
-  void collect_task(clang::FunctionDecl* function, const clang::AnnotateAttr* annotate) {
+  void collect_task(clang::FunctionDecl* function, const clang::AnnotateAttr* annotate,
+                    std::vector<PolicyAttribute> policies) {
     Task task;
+    task.policies = std::move(policies);
     llvm::SmallString<128> usr;
     clang::index::generateUSRForDecl(function, usr);
     task.usr = std::string(usr.str());

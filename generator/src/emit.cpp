@@ -9,6 +9,7 @@
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
+#include "policy.hpp"
 #include "templates.inc"  // kHeaderTemplate, kSourceTemplate (generated from templates/)
 #include "version.hpp"
 
@@ -308,6 +309,30 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("takes_context_text", task.takes_context ? "true" : "false");
     t.set("returns_text", returns_text(task.returns));
     t.set("kind_text", kind_text(task.kind));
+    const Policy policy = read_policy(task);
+    t.set("has_policy", !policy.plain());
+    t.set("has_retries", policy.retries != 0);
+    // Every attempt of a retried task runs on a copy of its arguments: a
+    // parameter that cannot be copied is named in the first error line.
+    std::string retry_checks;
+    if (policy.retries != 0) {
+      for (const auto& p : task.params) {
+        retry_checks += "  static_assert(std::is_copy_constructible_v<" + p.stored_type + ">,\n"
+                        "                \"[[bg::retry]] on " + cxx_text(task.function) + ": parameter '" + p.name +
+                        "' cannot be copied, and every attempt runs on a copy of the arguments; take a copyable "
+                        "type, or remove bg::retry\");\n";
+      }
+    }
+    t.set("retry_checks", retry_checks);
+    const std::string erase_with = policy.retries != 0 ? "make_copyable" : "make";
+    t.set("erase_with", erase_with);
+    t.set("erase_indent", std::string(std::string("  return bg::detail::ErasedTask::(").size() + erase_with.size(), ' '));
+    t.set("policy_comment", describe_policy(policy));
+    t.set("retries", std::to_string(policy.retries));
+    t.set("backoff_base_ms", std::to_string(policy.backoff_base_ms));
+    t.set("backoff_cap_ms", std::to_string(policy.backoff_cap_ms));
+    t.set("timeout_ms", std::to_string(policy.timeout_ms));
+    t.set("concurrency", std::to_string(policy.concurrency));
     tasks.push_back(t);
 
     if (!task.declared_in_header) {
@@ -395,6 +420,17 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t["kind"] = kind_text(task.kind);
     t["returns"] = returns_text(task.returns);
     t["required_params"] = task.required_params();
+    if (const Policy policy = read_policy(task); !policy.plain()) {
+      nlohmann::ordered_json pj;
+      if (policy.retries != 0) {
+        pj["retries"] = policy.retries;
+        pj["backoff_base_ms"] = policy.backoff_base_ms;
+        pj["backoff_cap_ms"] = policy.backoff_cap_ms;
+      }
+      if (policy.timeout_ms != 0) pj["timeout_ms"] = policy.timeout_ms;
+      if (policy.concurrency != 0) pj["concurrency"] = policy.concurrency;
+      t["policy"] = pj;
+    }
     auto params = nlohmann::ordered_json::array();
     for (const auto& p : task.params) {
       nlohmann::ordered_json pj;

@@ -80,6 +80,11 @@ void merge(Model& into, Model other) {
                      [&](const auto& x) { return x.pos == u.pos && x.name == u.name; }))
       into.unknown.push_back(std::move(u));
   }
+  for (auto& l : other.lone_policies) {
+    if (std::none_of(into.lone_policies.begin(), into.lone_policies.end(),
+                     [&](const auto& x) { return x.pos == l.pos && x.attribute == l.attribute; }))
+      into.lone_policies.push_back(std::move(l));
+  }
   into.inputs.insert(other.inputs.begin(), other.inputs.end());
 }
 
@@ -90,6 +95,8 @@ void normalize(Model& model) {
   std::sort(model.misplaced.begin(), model.misplaced.end(),
             [](const auto& a, const auto& b) { return a.pos < b.pos; });
   std::sort(model.unknown.begin(), model.unknown.end(), [](const auto& a, const auto& b) { return a.pos < b.pos; });
+  std::sort(model.lone_policies.begin(), model.lone_policies.end(),
+            [](const auto& a, const auto& b) { return a.pos < b.pos; });
 }
 
 }  // namespace bg::gen

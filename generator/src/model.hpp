@@ -117,6 +117,25 @@ enum class TaskKind {
   coroutine,  ///< returns asio::awaitable<T>: bgtasks::asio runs it on an io_context
 };
 
+/// A policy attribute as written beside [[bg::task]] (bg::retry,
+/// bg::timeout, bg::concurrency); policy.cpp reads its arguments.
+struct PolicyAttribute {
+  std::string name;                      ///< without bg::: "retry"
+  std::optional<std::string> arguments;  ///< the text between the parentheses; none without them
+  SourcePos pos;
+};
+
+/// What the policy attributes of a task say, once read and checked.
+struct Policy {
+  unsigned retries = 0;
+  long long backoff_base_ms = 1'000;  ///< the runtime's defaults (bg::TaskPolicy)
+  long long backoff_cap_ms = 60'000;
+  long long timeout_ms = 0;
+  unsigned concurrency = 0;
+
+  [[nodiscard]] bool plain() const { return retries == 0 && timeout_ms == 0 && concurrency == 0; }
+};
+
 /// One annotated function (possibly seen in several translation units and
 /// declared in several places; `usr` identifies it across them).
 struct Task {
@@ -150,6 +169,8 @@ struct Task {
   SourcePos bad_context_pos;
   bool is_consteval = false;
   std::vector<Param> params;   ///< without the context parameter
+  /// Policy attributes written beside [[bg::task]], in source order.
+  std::vector<PolicyAttribute> policies;
 
   /// Parameters that must be given: those before the first default.
   [[nodiscard]] size_t required_params() const {
@@ -180,6 +201,13 @@ struct MisplacedAttribute {
   std::string target;     ///< what it is on: "variable", "class", ...
 };
 
+/// A policy attribute on a function that has no [[bg::task]] beside it.
+struct LonePolicy {
+  SourcePos pos;
+  std::string attribute;  ///< bg::retry
+  std::string function;   ///< qualified name
+};
+
 /// A bg:: attribute bg-gen does not know.
 struct UnknownAttribute {
   SourcePos pos;
@@ -190,6 +218,7 @@ struct Model {
   std::vector<Task> tasks;  ///< every annotated declaration; duplicates merged by USR
   std::vector<MisplacedAttribute> misplaced;
   std::vector<UnknownAttribute> unknown;
+  std::vector<LonePolicy> lone_policies;
   /// Every file read while parsing (for the depfile), absolute, sorted.
   std::set<std::string> inputs;
 };

@@ -39,6 +39,19 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Param, name, named, declared_typ
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Task::Namespace, name, is_inline)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MisplacedAttribute, pos, attribute, target)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UnknownAttribute, pos, name)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LonePolicy, pos, attribute, function)
+
+// PolicyAttribute by hand, for its std::optional.
+void to_json(nlohmann::json& j, const PolicyAttribute& p) {
+  j = nlohmann::json{{"name", p.name}, {"pos", p.pos}};
+  if (p.arguments) j["arguments"] = *p.arguments;
+}
+
+void from_json(const nlohmann::json& j, PolicyAttribute& p) {
+  j.at("name").get_to(p.name);
+  j.at("pos").get_to(p.pos);
+  if (auto it = j.find("arguments"); it != j.end()) p.arguments = it->get<std::string>();
+}
 
 // Task by hand: std::optional has no serializer in nlohmann-json 3.11.
 void to_json(nlohmann::json& j, const Task& t) {
@@ -68,7 +81,8 @@ void to_json(nlohmann::json& j, const Task& t) {
                      {"internal_linkage", t.internal_linkage},
                      {"variadic", t.variadic},
                      {"declared_in_header", t.declared_in_header},
-                     {"includes", t.includes}};
+                     {"includes", t.includes},
+                     {"policies", t.policies}};
   if (t.bad_argument) j["bad_argument"] = *t.bad_argument;
 }
 
@@ -106,6 +120,7 @@ void from_json(const nlohmann::json& j, Task& t) {
   get("variadic", t.variadic);
   get("declared_in_header", t.declared_in_header);
   get("includes", t.includes);
+  get("policies", t.policies);
   if (auto it = j.find("bad_argument"); it != j.end()) t.bad_argument = it->get<std::string>();
 }
 
@@ -115,6 +130,7 @@ std::string to_fragment(const Model& model) {
   j["tasks"] = model.tasks;
   j["misplaced"] = model.misplaced;
   j["unknown"] = model.unknown;
+  j["lone_policies"] = model.lone_policies;
   return j.dump(1) + "\n";
 }
 
@@ -130,6 +146,7 @@ Model from_fragment(const std::string& text, const std::string& path) {
     j.at("tasks").get_to(model.tasks);
     j.at("misplaced").get_to(model.misplaced);
     j.at("unknown").get_to(model.unknown);
+    j.at("lone_policies").get_to(model.lone_policies);
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error("bg-gen: error: '" + path + "' is a damaged fragment (" + e.what() +
                              "); delete it and rebuild");

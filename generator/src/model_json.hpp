@@ -12,7 +12,7 @@ namespace bg::gen {
 /// Bumped whenever the fragment format changes: a merge refuses fragments of
 /// another version instead of misreading them (the build reruns the scans
 /// because bg-gen itself is one of their dependencies).
-inline constexpr int kFragmentVersion = 4;
+inline constexpr int kFragmentVersion = 5;
 
 /// One translation unit's model as JSON text; deterministic (sorted keys).
 std::string to_fragment(const Model& model);

@@ -2,6 +2,8 @@
 
 #include <bg/errors.hpp>
 
+#include "clock.hpp"
+
 namespace bg::detail {
 
 AsyncRun::~AsyncRun() = default;
@@ -29,19 +31,40 @@ void AsyncTasks::install(const AsyncFlavour& flavour, std::shared_ptr<AsyncBacke
   backends_.emplace_back(&flavour, std::move(backend));
 }
 
-void AsyncTasks::admit(AsyncRun& run, TaskId id, std::string_view name, std::shared_ptr<const Core> owner,
-                       const std::unique_lock<std::mutex>&) {
+void AsyncTasks::admit(AsyncRun& run, TaskId id, TaskEntry& entry, unsigned attempt,
+                       std::shared_ptr<const Core> owner, const std::unique_lock<std::mutex>&) {
   run.tasks_ = this;
   run.owner_ = std::move(owner);
   run.id_ = id;
-  run.name_ = name;
+  run.name_ = entry.name;
+  run.entry_ = &entry;
+  run.attempt_ = attempt;
   run.stop_ = &stop_;
   run.phase_.store(kRunning, std::memory_order_relaxed);
   run.held_ = run.shared_from_this();
   link(run);
   launching_.fetch_add(1, std::memory_order_relaxed);
-  submitted_.fetch_add(1, std::memory_order_relaxed);
   live_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void AsyncTasks::begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_ns) {
+  TaskEntry& entry = *run.entry_;
+  run.start_ns_ = now_ns();
+  entry.queue_wait.observe(run.start_ns_ - ready_ns);
+  TaskEntry::bump(entry.running);
+  if (entry.plain) return;
+  if (run.attempt_ <= entry.policy.retries) run.retry_ = task.clone();
+  if (entry.policy.timeout.count() != 0) {
+    const Timers::Key key = policies_.watch(entry, [self = run.shared_from_this()] { self->cancel(); });
+    run.watched_ = true;
+    run.watch_due_ = key.first;
+    run.watch_sequence_ = key.second;
+  }
+}
+
+void AsyncTasks::seal() {
+  std::lock_guard lock(mutex_);
+  sealed_ = true;
 }
 
 void AsyncTasks::launched(std::size_t count) noexcept {
@@ -54,11 +77,35 @@ void AsyncTasks::launched(std::size_t count) noexcept {
 }
 
 void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
+  TaskEntry& entry = *run.entry_;
+  if (run.watched_ && policies_.unwatch(entry, {run.watch_due_, run.watch_sequence_})) {
+    error = Policies::time_limit_error(entry, error);
+  }
+  entry.run_time.observe(now_ns() - run.start_ns_);
+  TaskEntry::drop(entry.running);
   int expected = kRunning;
   if (!run.phase_.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
     return;  // shutdown abandoned it and recorded it; the report is final
   }
-  ledger_.settle(run.id_, run.name_, error, stop_.stop_requested(), tally_);
+  bool will_retry = false;
+  if (!entry.plain) {
+    try {
+      will_retry = policies_.retry(std::move(run.retry_), entry, run.id_, run.attempt_, error, stop_.stop_requested());
+    } catch (...) {
+      // Out of memory while scheduling it: this attempt's failure is final.
+    }
+  }
+  ledger_.settle(Settlement{run.id_, &entry, error, stop_.stop_requested(), run.attempt_, will_retry}, tally_);
+  // A concurrency place passes to the oldest task waiting for it.
+  if (entry.gate) {
+    if (std::optional<HeldTask> next = entry.gate->leave()) {
+      try {
+        run_next_(std::move(*next));
+      } catch (...) {
+        // run_next_ discards what it cannot start, and records it.
+      }
+    }
+  }
   // Listed as ended without the lock; unlisted later, in a batch.
   run.ended_next_ = ended_.load(std::memory_order_relaxed);
   while (!ended_.compare_exchange_weak(run.ended_next_, &run, std::memory_order_release, std::memory_order_relaxed)) {
@@ -121,7 +168,7 @@ void AsyncTasks::abandon_all() {
       AsyncRun* next = run->next_;
       int expected = kRunning;
       if (run->phase_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
-        ledger_.abandon(run->id_, run->name_);
+        ledger_.abandon(run->id_, *run->entry_);
         unlink(*run);
         run->ended_next_ = abandoned;
         abandoned = run;
@@ -150,10 +197,10 @@ void AsyncTasks::shut_down_backends(std::chrono::milliseconds limit) {
 }
 
 std::uint64_t AsyncTasks::add_to(Stats& stats) const noexcept {
-  stats.submitted += submitted_.load(std::memory_order_seq_cst);
   stats.running += live_.load(std::memory_order_seq_cst);
   stats.completed += tally_.completed.load(std::memory_order_acquire);
   stats.failed += tally_.failed.load(std::memory_order_acquire);
+  stats.retried += tally_.retried.load(std::memory_order_acquire);
   return tally_.stopped.load(std::memory_order_acquire);
 }
 

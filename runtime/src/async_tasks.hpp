@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -20,14 +21,19 @@
 #include <bg/report.hpp>
 
 #include "ledger.hpp"
+#include "policies.hpp"
 #include "signal.hpp"
 
 namespace bg::detail {
 
 class AsyncTasks {
  public:
-  AsyncTasks(const Config& config, Ledger& ledger, Signal& idle, const Core* owner) noexcept
-      : config_(config), ledger_(ledger), idle_(idle), owner_(owner) {}
+  /// `run_next` starts a task that waited for the concurrency place a
+  /// finished run left (the core's admit_held).
+  AsyncTasks(const Config& config, Ledger& ledger, Policies& policies, Signal& idle, const Core* owner,
+             std::function<void(HeldTask&&)> run_next) noexcept
+      : config_(config), ledger_(ledger), policies_(policies), idle_(idle), owner_(owner),
+        run_next_(std::move(run_next)) {}
   AsyncTasks(const AsyncTasks&) = delete;
   AsyncTasks& operator=(const AsyncTasks&) = delete;
 
@@ -36,6 +42,10 @@ class AsyncTasks {
   /// whole, with its blocking siblings (the queue closes only after).
   [[nodiscard]] std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
   [[nodiscard]] bool accepting(const std::unique_lock<std::mutex>&) const noexcept { return accepting_; }
+  /// Tasks admitted before shutdown (a delayed task come due, a retry, one
+  /// that waited for a concurrency place) are accepted until seal().
+  [[nodiscard]] bool sealed(const std::unique_lock<std::mutex>&) const noexcept { return sealed_; }
+  void seal();
 
   /// The backend of `flavour`, made on first use. Lock held.
   AsyncBackend& backend(const AsyncFlavour& flavour, const std::unique_lock<std::mutex>&);
@@ -43,8 +53,11 @@ class AsyncTasks {
 
   /// Makes `run` live under `id` (lock held); the caller starts it next,
   /// after the lock, and then calls launched().
-  void admit(AsyncRun& run, TaskId id, std::string_view name, std::shared_ptr<const Core> owner,
+  void admit(AsyncRun& run, TaskId id, TaskEntry& entry, unsigned attempt, std::shared_ptr<const Core> owner,
              const std::unique_lock<std::mutex>&);
+  /// Just before launching an admitted run: metrics, the copy for a retry
+  /// and the time limit's watchdog (`task` is not yet moved into the run).
+  void begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_ns);
   /// Ends what admit() began: shutdown stops backends only once every
   /// admitted task has reached its backend.
   void launched(std::size_t count) noexcept;
@@ -87,11 +100,14 @@ class AsyncTasks {
 
   const Config& config_;
   Ledger& ledger_;
+  Policies& policies_;
   Signal& idle_;
   const Core* owner_;  ///< what a backend's threads are marked with
+  const std::function<void(HeldTask&&)> run_next_;
 
   std::mutex mutex_;
   bool accepting_ = true;            ///< under mutex_
+  bool sealed_ = false;              ///< under mutex_
   std::atomic<bool> closed_{false};  ///< !accepting_, readable without the lock
   AsyncRun* first_ = nullptr;  ///< live runs, newest first
   std::vector<std::pair<const AsyncFlavour*, std::shared_ptr<AsyncBackend>>> backends_;
@@ -105,7 +121,6 @@ class AsyncTasks {
   std::atomic<AsyncRun*> ended_{nullptr};
   std::atomic<std::uint32_t> ended_count_{0};
   static constexpr std::uint32_t kReapBatch = 256;
-  std::atomic<std::uint64_t> submitted_{0};
   std::atomic<std::uint64_t> live_{0};
   Tally tally_{/*one_writer=*/false};
 };

@@ -11,19 +11,25 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string_view>
 
 #include <bg/config.hpp>
+#include <bg/metrics.hpp>
 #include <bg/detail/erased_task.hpp>
 #include <bg/detail/submit.hpp>
 #include <bg/report.hpp>
 
 #include "async_tasks.hpp"
+#include "clock.hpp"
 #include "inline_runner.hpp"
 #include "ledger.hpp"
 #include "pending_tasks.hpp"
+#include "policies.hpp"
 #include "signal.hpp"
 #include "task_queue.hpp"
+#include "task_table.hpp"
 #include "worker_pool.hpp"
 
 namespace bg::detail {
@@ -31,6 +37,7 @@ namespace bg::detail {
 class Core : public std::enable_shared_from_this<Core> {
  public:
   explicit Core(Config config);
+  ~Core();
   Core(const Core&) = delete;
   Core& operator=(const Core&) = delete;
 
@@ -54,6 +61,16 @@ class Core : public std::enable_shared_from_this<Core> {
     return {refusal == Refusal::none ? id : 0, refusal};
   }
 
+  /// Submits a task to start at `due` (later_after / later_at); one due
+  /// already is submitted as by submit(). Until then it waits in the
+  /// timers, holding neither a worker nor queue capacity; at shutdown it is
+  /// discarded and reported "not yet due".
+  SubmitResult submit_at(std::string_view name, ErasedTask& task, Clock::time_point due);
+
+  /// Per-task metrics, sorted by name.
+  [[nodiscard]] std::vector<TaskStats> task_stats() const { return tasks_.snapshot(); }
+  void set_policy(std::string_view name, const TaskPolicy& policy) { tasks_.set_policy(name, policy); }
+
   /// Gives the coroutine tasks of `flavour` a backend made by the
   /// application (see install_async_backend).
   void install_async_backend(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
@@ -74,11 +91,20 @@ class Core : public std::enable_shared_from_this<Core> {
   Refusal submit(const PendingTasks& pending, TaskId& first, bool continuation);
   /// submit() for tasks some of which are coroutines: admitted under the
   /// coroutine tracker's lock, all or none, then started on their backend.
-  Refusal submit_with_coroutines(const PendingTasks& pending, std::size_t async_count, TaskId& first);
+  Refusal submit_with_coroutines(const PendingTasks& pending, std::span<TaskEntry* const> entries,
+                                 std::size_t async_count, TaskId& first);
+  /// A task that waited outside the queue and may run now: due in the
+  /// timers (`from_gate` false), or given the concurrency place a
+  /// coroutine run left (true). Discarded, and recorded, after the seal.
+  void admit_held(HeldTask&& held, bool from_gate);
+  /// The coroutine case of admit_held.
+  void launch_held(HeldTask&& held, bool from_gate);
 
   const Config config_;
   Ledger ledger_;
-  std::atomic<TaskId> last_id_{0};  ///< ids of pooled tasks, both kinds
+  TaskTable tasks_;
+  Policies policies_;
+  std::atomic<TaskId> last_id_{0};  ///< ids of pooled tasks, both kinds, delayed ones too
   TaskQueue queue_;
   Signal room_;  ///< producers blocked on a full queue (OnFull::block)
   Signal idle_;  ///< wait_idle() and shutdown()

@@ -4,11 +4,13 @@
 #include <exception>
 #include <vector>
 
+#include "clock.hpp"
+#include "policies.hpp"
 #include "running_core.hpp"
 
 namespace bg::detail {
 
-Refusal InlineRunner::run(const PendingTasks& pending, TaskId& first) {
+Refusal InlineRunner::run(const PendingTasks& pending, std::span<TaskEntry* const> entries, TaskId& first) {
   {
     std::lock_guard lock(mutex_);
     if (!accepting_) return Refusal::shutting_down;
@@ -16,7 +18,7 @@ Refusal InlineRunner::run(const PendingTasks& pending, TaskId& first) {
     std::size_t placed = 0;
     try {
       for (; placed < pending.size(); ++placed) {
-        admitted_.emplace(first + placed, Admitted{pending.name(placed), State::queued});
+        admitted_.emplace(first + placed, Admitted{entries[placed], State::queued});
       }
     } catch (...) {
       // Out of memory part way: admit none of them, as promised.
@@ -24,36 +26,53 @@ Refusal InlineRunner::run(const PendingTasks& pending, TaskId& first) {
       throw;
     }
     next_id_ += pending.size();
-    submitted_ += pending.size();
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      TaskEntry::bump(entries[i]->submitted);
+      if (pending.task(i).async_ops() == nullptr) TaskEntry::bump(entries[i]->queued);
+    }
   }
-  for (std::size_t i = 0; i < pending.size(); ++i) run_one(first + i, pending.name(i), pending.task(i));
+  for (std::size_t i = 0; i < pending.size(); ++i) run_one(first + i, *entries[i], pending.task(i));
   return Refusal::none;
 }
 
-void InlineRunner::run_one(TaskId id, std::string_view name, ErasedTask& task) {
+void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
   {
     std::lock_guard lock(mutex_);
     const auto found = admitted_.find(id);
     if (found == admitted_.end()) return;  // discarded by shutdown before it started
     found->second.state = State::running;
   }
-  std::exception_ptr error;
-  {
-    RunningCoreScope scope(owner_);
-    try {
-      task.run_once(RunInfo{&stop_, nullptr, id, name, 1});
-    } catch (...) {
-      error = std::current_exception();
+  if (task.async_ops() == nullptr) TaskEntry::drop(entry.queued);  // coroutine tasks are never counted queued
+  for (unsigned attempt = 1;; ++attempt) {
+    ErasedTask next = !entry.plain && attempt <= entry.policy.retries ? task.clone() : ErasedTask{};
+    const std::int64_t start = now_ns();
+    TaskEntry::bump(entry.running);
+    std::exception_ptr error;
+    {
+      RunningCoreScope scope(owner_);
+      try {
+        task.run_once(RunInfo{&stop_, nullptr, id, entry.name, attempt});
+      } catch (...) {
+        error = std::current_exception();
+      }
     }
-  }
-  {
+    entry.run_time.observe(now_ns() - start);
+    TaskEntry::drop(entry.running);
+    {
+      std::lock_guard lock(mutex_);
+      const auto found = admitted_.find(id);
+      if (found == admitted_.end()) return;  // abandoned: the report is final
+      found->second.state = State::settling;
+    }
+    const bool will_retry = error != nullptr && !stop_.stop_requested() && !next.empty() &&
+                            Policies::retryable(error);
+    // Outside the lock: on_error is user code and may submit.
+    ledger_.settle(Settlement{id, &entry, error, stop_.stop_requested(), attempt, will_retry}, tally_);
+    if (!will_retry) break;
+    task = std::move(next);
     std::lock_guard lock(mutex_);
-    const auto found = admitted_.find(id);
-    if (found == admitted_.end()) return;  // abandoned: the report is final
-    found->second.state = State::settling;
+    admitted_.at(id).state = State::running;
   }
-  // Outside the lock: on_error is user code and may submit.
-  ledger_.settle(id, name, error, stop_.stop_requested(), tally_);
   {
     std::lock_guard lock(mutex_);
     admitted_.erase(id);
@@ -68,24 +87,25 @@ void InlineRunner::close() {
 
 bool InlineRunner::drain(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cancel_grace) {
   if (idle_.wait_until(deadline, [&] { return idle(); })) return false;
-  settle_all(State::queued, &Ledger::discard);
+  settle_all(State::queued, [&](TaskId id, TaskEntry& entry) { ledger_.discard(id, entry); });
   stop_.request_stop();
   const auto none_running = [&] {
     std::lock_guard lock(mutex_);
     return count_locked(State::running) == 0;
   };
   idle_.wait_until(std::chrono::steady_clock::now() + cancel_grace, none_running);
-  settle_all(State::running, &Ledger::abandon);
+  settle_all(State::running, [&](TaskId id, TaskEntry& entry) { ledger_.abandon(id, entry); });
   // Tasks being settled are not abandoned (as with a worker): wait for them.
   idle_.wait([&] { return idle(); });
   return true;
 }
 
-void InlineRunner::settle_all(State state, void (Ledger::*record)(TaskId, std::string_view)) {
+template <class Record>
+void InlineRunner::settle_all(State state, Record&& record) {
   std::lock_guard lock(mutex_);
   std::erase_if(admitted_, [&](const auto& entry) {
     if (entry.second.state != state) return false;
-    (ledger_.*record)(entry.first, entry.second.name);
+    record(entry.first, *entry.second.entry);
     return true;
   });
 }
@@ -97,11 +117,11 @@ std::size_t InlineRunner::count_locked(State state) const {
 
 std::uint64_t InlineRunner::add_to(Stats& stats) const {
   std::lock_guard lock(mutex_);
-  stats.submitted += submitted_;
   stats.queued += count_locked(State::queued);
   stats.running += admitted_.size() - count_locked(State::queued);
   stats.completed += tally_.completed.load(std::memory_order_relaxed);
   stats.failed += tally_.failed.load(std::memory_order_relaxed);
+  stats.retried += tally_.retried.load(std::memory_order_relaxed);
   return tally_.stopped.load(std::memory_order_relaxed);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <stop_token>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 #include "ledger.hpp"
 #include "pending_tasks.hpp"
 #include "signal.hpp"
+#include "task_entry.hpp"
 
 namespace bg::detail {
 
@@ -31,7 +33,10 @@ class InlineRunner {
 
   /// Admits every pending task or none (none once close() was called), then
   /// runs them in order. `first` receives the first id; ids are consecutive.
-  Refusal run(const PendingTasks& pending, TaskId& first);
+  /// entries[i] is the entry of pending task i. A task with a bg::retry
+  /// policy is retried at once, without backoff; time limits and
+  /// concurrency limits do not apply (one task runs at a time per thread).
+  Refusal run(const PendingTasks& pending, std::span<TaskEntry* const> entries, TaskId& first);
 
   /// Stops intake.
   void close();
@@ -49,15 +54,16 @@ class InlineRunner {
  private:
   enum class State { queued, running, settling };
   struct Admitted {
-    std::string_view name;
+    TaskEntry* entry;
     State state;
   };
 
-  void run_one(TaskId id, std::string_view name, ErasedTask& task);
+  void run_one(TaskId id, TaskEntry& entry, ErasedTask& task);
   [[nodiscard]] std::size_t count_locked(State state) const;
   /// Records every admitted task in `state` with `record` (discard or
   /// abandon) and forgets it: its submitting thread then settles nothing.
-  void settle_all(State state, void (Ledger::*record)(TaskId, std::string_view));
+  template <class Record>
+  void settle_all(State state, Record&& record);
 
   Ledger& ledger_;
   Signal& idle_;
@@ -66,7 +72,6 @@ class InlineRunner {
   mutable std::mutex mutex_;
   bool accepting_ = true;
   TaskId next_id_ = 0;
-  std::uint64_t submitted_ = 0;
   /// Admitted tasks that have not settled; an abandoned or discarded task is
   /// removed by shutdown, and its submitting thread then settles nothing.
   std::map<TaskId, Admitted> admitted_;

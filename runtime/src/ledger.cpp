@@ -27,31 +27,42 @@ void print_line(const std::string& line) noexcept {
 
 }  // namespace
 
-void Ledger::settle(TaskId id, std::string_view name, const std::exception_ptr& error, bool stop_requested,
-                    Tally& tally) {
-  switch (decide_outcome(error != nullptr, stop_requested)) {
+void Ledger::settle(const Settlement& run, Tally& tally) {
+  TaskEntry& entry = *run.entry;
+  if (run.will_retry) {
+    report_error(run);
+    tally.bump(tally.retried);
+    TaskEntry::bump(entry.retried);
+    return;
+  }
+  switch (decide_outcome(run.error != nullptr, run.stop_requested)) {
     case Outcome::completed:
       tally.bump(tally.completed);
+      TaskEntry::bump(entry.completed);
       return;
     case Outcome::failed:
-      report_error(id, name, error);
-      if (stop_requested) record(id, name, TaskState::failed);
+      report_error(run);
+      if (run.stop_requested) record(run.id, entry.name, TaskState::failed);
       tally.bump(tally.failed);
+      TaskEntry::bump(entry.failed);
       return;
     case Outcome::stopped:
-      record(id, name, TaskState::stopped);
+      record(run.id, entry.name, TaskState::stopped);
       tally.bump(tally.stopped);
+      TaskEntry::bump(entry.cancelled);
       return;
   }
 }
 
-void Ledger::discard(TaskId id, std::string_view name) {
-  record(id, name, TaskState::discarded);
+void Ledger::discard(TaskId id, TaskEntry& entry, std::string reason) {
+  record(id, entry.name, TaskState::discarded, std::move(reason));
+  TaskEntry::bump(entry.cancelled);
   discarded_.fetch_add(1, std::memory_order_seq_cst);
 }
 
-void Ledger::abandon(TaskId id, std::string_view name) {
-  record(id, name, TaskState::abandoned);
+void Ledger::abandon(TaskId id, TaskEntry& entry) {
+  record(id, entry.name, TaskState::abandoned);
+  TaskEntry::bump(entry.cancelled);
   abandoned_.fetch_add(1, std::memory_order_seq_cst);
 }
 
@@ -65,17 +76,22 @@ std::vector<TaskRecord> Ledger::take_records() {
   return records;
 }
 
-void Ledger::record(TaskId id, std::string_view name, TaskState state) {
+void Ledger::record(TaskId id, std::string_view name, TaskState state, std::string reason) {
   std::lock_guard lock(records_mutex_);
-  records_.push_back(TaskRecord{id, std::string(name), state});
+  records_.push_back(TaskRecord{id, std::string(name), state, std::move(reason)});
 }
 
-void Ledger::report_error(TaskId id, std::string_view name, const std::exception_ptr& error) const noexcept {
+void Ledger::report_error(const Settlement& run) const noexcept {
+  const TaskId id = run.id;
+  const std::string_view name = run.entry->name;
   try {
-    TaskError report{id, name, error, describe(error)};
+    TaskError report{id, name, run.error, describe(run.error), run.attempt, run.will_retry};
     if (!config_.on_error) {
-      print_line("bg: task '" + std::string(name) + "' (id " + std::to_string(id) + ") failed: " + report.what +
-                 "\n");
+      std::string line = "bg: task '" + std::string(name) + "' (id " + std::to_string(id) + ") failed";
+      if (run.attempt > 1 || run.will_retry) line += " on attempt " + std::to_string(run.attempt);
+      line += ": " + report.what;
+      if (run.will_retry) line += " (it will be retried)";
+      print_line(line + "\n");
       return;
     }
     try {

@@ -17,6 +17,8 @@
 #include <bg/context.hpp>
 #include <bg/report.hpp>
 
+#include "task_entry.hpp"
+
 namespace bg::detail {
 
 /// What a task that returned (rather than being abandoned) counts as.
@@ -49,25 +51,38 @@ struct alignas(64) Tally {
   std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> stopped{0};
+  std::atomic<std::uint64_t> retried{0};
   const bool single_writer;
+};
+
+/// One run's end, as the runner saw it.
+struct Settlement {
+  TaskId id = 0;
+  TaskEntry* entry = nullptr;
+  std::exception_ptr error;
+  bool stop_requested = false;  ///< shutdown asked it to stop
+  unsigned attempt = 1;
+  bool will_retry = false;      ///< a retry of it is scheduled
 };
 
 class Ledger {
  public:
   explicit Ledger(const Config& config) : config_(config) {}
 
-  /// Settles a task that returned and was not abandoned: reports its error
-  /// to on_error, lists it in the shutdown report if stop had been requested,
-  /// and counts it in `tally`. Call before the task stops counting as
-  /// running, so that whoever sees it idle also sees it counted.
-  void settle(TaskId id, std::string_view name, const std::exception_ptr& error, bool stop_requested,
-              Tally& tally);
-  /// A queued task dropped at the end of the grace period.
-  void discard(TaskId id, std::string_view name);
+  /// Settles a run that returned and was not abandoned: reports its error
+  /// to on_error (with whether a retry follows), lists it in the shutdown
+  /// report if stop had been requested, and counts it in `tally` and in its
+  /// task's metrics. Call before the run stops counting as running, so
+  /// that whoever sees it idle also sees it counted.
+  void settle(const Settlement& run, Tally& tally);
+  /// A task dropped before it started: queued at the end of the grace
+  /// period, or not yet due at shutdown (`reason` says which, when the
+  /// state alone does not).
+  void discard(TaskId id, TaskEntry& entry, std::string reason = {});
   /// A running task shutdown gave up on. Whatever it does later is not
   /// reported: the report is final, and on_error may refer to state the
   /// application has destroyed after shutdown.
-  void abandon(TaskId id, std::string_view name);
+  void abandon(TaskId id, TaskEntry& entry);
   void reject(std::uint64_t count) noexcept { rejected_.fetch_add(count, std::memory_order_relaxed); }
 
   [[nodiscard]] std::uint64_t discarded() const noexcept { return discarded_.load(std::memory_order_seq_cst); }
@@ -78,8 +93,8 @@ class Ledger {
   [[nodiscard]] std::vector<TaskRecord> take_records();
 
  private:
-  void record(TaskId id, std::string_view name, TaskState state);
-  void report_error(TaskId id, std::string_view name, const std::exception_ptr& error) const noexcept;
+  void record(TaskId id, std::string_view name, TaskState state, std::string reason = {});
+  void report_error(const Settlement& run) const noexcept;
 
   const Config& config_;
   std::atomic<std::uint64_t> discarded_{0};

@@ -59,6 +59,21 @@ std::optional<TaskId> try_submit_to_current(std::string_view name, ErasedTask&& 
   return result.id;
 }
 
+TaskId submit_to_current_at(std::string_view name, ErasedTask&& task, std::chrono::steady_clock::time_point due) {
+  const std::shared_ptr<Core> core = current_core();
+  const SubmitResult result = core->submit_at(name, task, due);
+  if (result.refusal != Refusal::none) throw_refusal(*core, result.refusal, name);
+  return result.id;
+}
+
+std::optional<TaskId> try_submit_to_current_at(std::string_view name, ErasedTask&& task,
+                                               std::chrono::steady_clock::time_point due) {
+  const std::shared_ptr<Core> core = current_core();
+  const SubmitResult result = core->submit_at(name, task, due);
+  if (result.refusal != Refusal::none) return std::nullopt;
+  return result.id;
+}
+
 void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
   life.core_->install_async_backend(flavour, std::move(backend));
 }
@@ -98,6 +113,24 @@ std::optional<TaskId> Lifespan::try_submit(std::string_view name, detail::Erased
   if (result.refusal != detail::Refusal::none) return std::nullopt;
   return result.id;
 }
+
+TaskId Lifespan::submit_at_or_throw(std::string_view name, detail::ErasedTask&& task,
+                                   std::chrono::steady_clock::time_point when) {
+  const detail::SubmitResult result = core_->submit_at(name, task, when);
+  if (result.refusal != detail::Refusal::none) detail::throw_refusal(*core_, result.refusal, name);
+  return result.id;
+}
+
+std::optional<TaskId> Lifespan::try_submit_at(std::string_view name, detail::ErasedTask&& task,
+                                              std::chrono::steady_clock::time_point when) {
+  const detail::SubmitResult result = core_->submit_at(name, task, when);
+  if (result.refusal != detail::Refusal::none) return std::nullopt;
+  return result.id;
+}
+
+void Lifespan::set_policy(std::string_view name, const TaskPolicy& policy) { core_->set_policy(name, policy); }
+
+std::vector<TaskStats> Lifespan::task_stats() const { return core_->task_stats(); }
 
 TaskId Lifespan::add_task(Task&& task) {
   if (task.erased_.empty()) {

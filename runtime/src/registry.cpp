@@ -9,6 +9,8 @@
 #include <bg/lifespan.hpp>
 #include <bg/registry.hpp>
 
+#include "task_table.hpp"
+
 namespace bg {
 namespace {
 
@@ -64,6 +66,13 @@ void register_table(RegistryTable& table) noexcept {
     table.next = head;
   } while (!registered_tables.compare_exchange_weak(head, &table, std::memory_order_release,
                                                      std::memory_order_relaxed));
+}
+
+const TaskPolicy* registered_policy(std::string_view name) noexcept {
+  for (auto* table = registered_tables.load(std::memory_order_acquire); table != nullptr; table = table->next)
+    for (const auto& task : table->tasks)
+      if (task.name == name) return &task.policy;
+  return nullptr;
 }
 
 }  // namespace detail

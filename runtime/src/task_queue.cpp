@@ -50,8 +50,9 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
   return tail_segment_->slots[index - tail_segment_->base];
 }
 
-TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::size_t blocking, std::atomic<TaskId>& ids,
-                                TaskId& first, bool continuation) {
+TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry* const> entries,
+                                std::size_t blocking, std::atomic<TaskId>& ids, TaskId& first,
+                                std::int64_t ready_ns, bool continuation) {
   std::lock_guard lock(tail_mutex_);
   if (sealed_.load(std::memory_order_relaxed) || (closed_.load(std::memory_order_relaxed) && !continuation)) return Push::closed;
   if (!has_room(blocking)) return Push::full;
@@ -59,16 +60,37 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::size_t blockin
   const TaskId start = ids.fetch_add(pending.size(), std::memory_order_relaxed) + 1;
   std::uint64_t index = tail_.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < pending.size(); ++i) {
+    // Counted under the tail lock, before a worker can see the task: a
+    // snapshot never sees it run before it was submitted, and once the
+    // queue is sealed the counts are final.
+    TaskEntry::bump(entries[i]->submitted);
     ErasedTask& task = pending.task(i);
     if (task.async_ops() != nullptr) continue;  // started by the core on its backend
+    TaskEntry::bump(entries[i]->queued);
     Slot& slot = next_slot(index);
     slot.ops = task.release_into(slot.storage);
     slot.id = start + i;
-    slot.name = pending.name(i);
+    slot.entry = entries[i];
+    slot.ready_ns = ready_ns;
+    slot.attempt = 1;
     ++index;
   }
   tail_.store(index, std::memory_order_release);
   first = start;
+  return Push::ok;
+}
+
+TaskQueue::Push TaskQueue::push_held(HeldTask&& task) {
+  std::lock_guard lock(tail_mutex_);
+  if (sealed_.load(std::memory_order_relaxed)) return Push::closed;
+  const std::uint64_t index = tail_.load(std::memory_order_relaxed);
+  Slot& slot = next_slot(index);
+  slot.ops = task.task.release_into(slot.storage);
+  slot.id = task.id;
+  slot.entry = task.entry;
+  slot.ready_ns = task.ready_ns;
+  slot.attempt = task.attempt;
+  tail_.store(index + 1, std::memory_order_release);
   return Push::ok;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include <bg/detail/erased_task.hpp>
 
 #include "pending_tasks.hpp"
+#include "task_entry.hpp"
 
 namespace bg::detail {
 
@@ -32,8 +34,11 @@ struct alignas(64) Slot {
   TaskStorage storage;
   const TaskOps* ops = nullptr;
   TaskId id = 0;
-  std::string_view name;
+  TaskEntry* entry = nullptr;  ///< the task name's policy and metrics
+  std::int64_t ready_ns = 0;   ///< when it was queued (its queue wait starts)
+  unsigned attempt = 1;
 };
+static_assert(sizeof(Slot) == 128);
 
 struct Segment {
   std::array<Slot, kSegmentSlots> slots;
@@ -64,8 +69,13 @@ class TaskQueue {
   /// of `pending` from `ids` (the last id given), consecutive within one
   /// push, so that a batch's coroutine tasks, which the queue skips, keep
   /// their place in the batch's ids; `first` receives the first.
-  Push push(const PendingTasks& pending, std::size_t blocking, std::atomic<TaskId>& ids, TaskId& first,
-            bool continuation = false);
+  /// entries[i] is the entry of pending task i; ready_ns is now.
+  Push push(const PendingTasks& pending, std::span<TaskEntry* const> entries, std::size_t blocking,
+            std::atomic<TaskId>& ids, TaskId& first, std::int64_t ready_ns, bool continuation = false);
+  /// A task that waited outside the queue and is due (a delayed task, a
+  /// retry), under the id it already has. Accepted until seal(), whatever
+  /// the capacity: it was admitted when it was submitted.
+  Push push_held(HeldTask&& task);
   /// After close() returns, only a continuation push succeeds (work that a
   /// running task needs to finish, during shutdown's grace period); after
   /// seal() returns, none does and tail() is final.

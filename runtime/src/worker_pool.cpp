@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "clock.hpp"
 #include "running_core.hpp"
 
 namespace bg::detail {
@@ -113,13 +114,22 @@ void WorkerPool::park() {
 void WorkerPool::worker_loop(Worker& worker, const Core* owner) {
   RunningCoreScope scope(owner);
   for (;;) {
-    const TaskQueue::Claimed claimed = queue_.claim([&](const Slot& slot) {
+    bool parked = false;
+    const TaskQueue::Claimed claimed = queue_.claim([&](Slot& slot) {
+      if (slot.entry->gate && park_if_over_limit(slot)) {
+        parked = true;
+        return;
+      }
       worker.task_id = slot.id;
-      worker.task_name = slot.name;
+      worker.task_entry = slot.entry;
       worker.phase.store(kRunning, std::memory_order_release);
     });
     if (claimed.slot != nullptr) {
       room_.notify();  // a producer blocked on a full queue may go on
+      if (parked) {
+        queue_.finish(claimed);  // the task moved to its gate
+        continue;
+      }
       if (!run_claimed(worker, claimed)) return;  // abandoned: the report is final
       continue;
     }
@@ -128,24 +138,81 @@ void WorkerPool::worker_loop(Worker& worker, const Core* owner) {
   }
 }
 
-bool WorkerPool::run_claimed(Worker& worker, const TaskQueue::Claimed& claimed) {
-  Slot& slot = *claimed.slot;
+bool WorkerPool::park_if_over_limit(Slot& slot) {
+  const bool entered = slot.entry->gate->enter_or_park([&] {
+    // Counted before the head moves past the slot: never seen neither
+    // queued nor parked.
+    policies_.parked.fetch_add(1, std::memory_order_seq_cst);
+    return HeldTask{ErasedTask::adopt(slot.ops, slot.storage), slot.id, slot.entry, slot.attempt, slot.ready_ns};
+  });
+  return !entered;
+}
+
+template <class Done>
+bool WorkerPool::run_one(Worker& worker, const TaskOps* ops, TaskStorage& storage, unsigned attempt,
+                         std::int64_t ready_ns, Done&& done) {
   const TaskId id = worker.task_id;
-  const std::string_view name = worker.task_name;
+  TaskEntry& entry = *worker.task_entry;
+  const std::int64_t start = now_ns();
+  entry.queue_wait.observe(start - ready_ns);
+  TaskEntry::drop(entry.queued);
+  TaskEntry::bump(entry.running);
+
   std::exception_ptr error;
-  try {
-    slot.ops->invoke(&slot.storage, RunInfo{&worker.stop, nullptr, id, name, 1});
-  } catch (...) {
-    error = std::current_exception();
+  bool will_retry = false;
+  if (entry.plain) {
+    try {
+      ops->invoke(&storage, RunInfo{&worker.stop, nullptr, id, entry.name, attempt});
+    } catch (...) {
+      error = std::current_exception();
+    }
+    ops->destroy(&storage);
+    done();
+  } else {
+    Policies::Attempt run;
+    try {
+      const std::stop_source* stop = policies_.begin(run, entry, attempt, ops, storage, worker.stop);
+      ops->invoke(&storage, RunInfo{stop, nullptr, id, entry.name, attempt});
+    } catch (...) {
+      error = std::current_exception();
+    }
+    ops->destroy(&storage);
+    done();
+    error = policies_.conclude(run, entry, std::move(error));
+    if (worker.phase.load(std::memory_order_acquire) == kRunning) {
+      will_retry = policies_.retry(run, entry, id, attempt, error, worker.stop.stop_requested());
+    }
   }
-  slot.ops->destroy(&slot.storage);
-  queue_.finish(claimed);
+  entry.run_time.observe(now_ns() - start);
+  TaskEntry::drop(entry.running);
 
   int expected = kRunning;
   if (!worker.phase.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
     return false;  // shutdown abandoned it and recorded it; nothing more to say
   }
-  ledger_.settle(id, name, error, worker.stop.stop_requested(), worker.tally);
+  ledger_.settle(Settlement{id, &entry, error, worker.stop.stop_requested(), attempt, will_retry}, worker.tally);
+  return true;
+}
+
+bool WorkerPool::run_claimed(Worker& worker, const TaskQueue::Claimed& claimed) {
+  Slot& slot = *claimed.slot;
+  if (!run_one(worker, slot.ops, slot.storage, slot.attempt, slot.ready_ns, [&] { queue_.finish(claimed); })) {
+    return false;
+  }
+  // A task with a concurrency limit hands its place to the oldest task
+  // waiting for one, and this worker runs it at once: the place never
+  // stands empty while tasks wait, and the waiting task needs no queue trip.
+  while (worker.task_entry->gate) {
+    std::optional<HeldTask> next = worker.task_entry->gate->leave();
+    if (!next) break;
+    worker.task_id = next->id;
+    worker.task_entry = next->entry;
+    worker.phase.store(kRunning, std::memory_order_release);  // from kSettling: still counted as running
+    policies_.parked.fetch_sub(1, std::memory_order_seq_cst);
+    TaskStorage storage;
+    const TaskOps* ops = next->task.release_into(storage);
+    if (!run_one(worker, ops, storage, next->attempt, next->ready_ns, [] {})) return false;
+  }
   // Settled before it stops counting as running: whoever sees this worker
   // idle (wait_idle) also sees the task counted.
   worker.phase.store(kIdle, std::memory_order_release);
@@ -165,7 +232,7 @@ void WorkerPool::stop_and_join_or_abandon() {
     if (worker->phase.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
       // The task ignored its stop token. Its thread keeps running it (the
       // thread holds a reference to the core) and ends when it returns.
-      ledger_.abandon(worker->task_id, worker->task_name);
+      ledger_.abandon(worker->task_id, *worker->task_entry);
       worker->thread.detach();
     } else if (worker->thread.joinable()) {
       worker->thread.join();
@@ -187,6 +254,7 @@ std::uint64_t WorkerPool::add_settled(Stats& stats) const noexcept {
   for (const auto& worker : workers_) {
     stats.completed += worker->tally.completed.load(std::memory_order_acquire);
     stats.failed += worker->tally.failed.load(std::memory_order_acquire);
+    stats.retried += worker->tally.retried.load(std::memory_order_acquire);
     stopped += worker->tally.stopped.load(std::memory_order_acquire);
   }
   return stopped;

@@ -16,6 +16,7 @@
 #include <bg/report.hpp>
 
 #include "ledger.hpp"
+#include "policies.hpp"
 #include "signal.hpp"
 #include "task_queue.hpp"
 
@@ -27,8 +28,8 @@ class WorkerPool {
  public:
   /// `idle` is notified whenever a task settles, `room` whenever a task
   /// leaves the queue.
-  WorkerPool(TaskQueue& queue, Ledger& ledger, Signal& idle, Signal& room) noexcept
-      : queue_(queue), ledger_(ledger), idle_(idle), room_(room) {}
+  WorkerPool(TaskQueue& queue, Ledger& ledger, Policies& policies, Signal& idle, Signal& room) noexcept
+      : queue_(queue), ledger_(ledger), policies_(policies), idle_(idle), room_(room) {}
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -67,13 +68,23 @@ class WorkerPool {
     // shutdown reads them only after winning kRunning -> kAbandoned, after
     // which the worker never writes them again.
     TaskId task_id = 0;
-    std::string_view task_name;
+    TaskEntry* task_entry = nullptr;
     Tally tally{/*one_writer=*/true};
   };
 
   void worker_loop(Worker& worker, const Core* owner);
-  /// Runs a claimed task; false when shutdown abandoned it meanwhile.
+  /// Runs a claimed task, then, for a task with a concurrency limit, the
+  /// tasks that waited for the place it leaves. False when shutdown
+  /// abandoned a task meanwhile.
   bool run_claimed(Worker& worker, const TaskQueue::Claimed& claimed);
+  /// Runs the worker's task (task_id, task_entry) stored at (ops, storage),
+  /// destroys it, calls `done` and settles it; false when abandoned.
+  template <class Done>
+  bool run_one(Worker& worker, const TaskOps* ops, TaskStorage& storage, unsigned attempt, std::int64_t ready_ns,
+               Done&& done);
+  /// A claimed task over its concurrency limit waits in its gate: true
+  /// when it was parked there (under the queue's head lock).
+  bool park_if_over_limit(Slot& slot);
   /// Polls briefly for new work; true if some arrived (or exit began).
   bool spin_for_work();
   void park();
@@ -81,6 +92,7 @@ class WorkerPool {
 
   TaskQueue& queue_;
   Ledger& ledger_;
+  Policies& policies_;
   Signal& idle_;
   Signal& room_;
   std::vector<std::unique_ptr<Worker>> workers_;

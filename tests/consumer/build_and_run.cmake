@@ -59,7 +59,7 @@ endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
 file(READ ${src}/include/hooks.hpp text)
 string(REPLACE "}  // namespace consumer"
-       "[[bg::task]] inline asio::awaitable<void> added_hook(int n) {\n  (void)n;\n  co_return;\n}\n\n}  // namespace consumer"
+       "[[bg::task, bg::concurrency(3)]] inline asio::awaitable<void> added_hook(int n) {\n  (void)n;\n  co_return;\n}\n\n}  // namespace consumer"
        text "${text}")
 file(WRITE ${src}/include/hooks.hpp "${text}")
 run("rebuilding after adding a coroutine task to a header" ${CMAKE_COMMAND} --build ${build} -j2)
@@ -71,10 +71,14 @@ foreach(i RANGE ${last})
   string(JSON name GET "${manifest}" tasks ${i} name)
   if(name STREQUAL "added_hook")
     string(JSON added_kind GET "${manifest}" tasks ${i} kind)
+    string(JSON added_limit ERROR_VARIABLE no_limit GET "${manifest}" tasks ${i} policy concurrency)
   endif()
 endforeach()
 if(NOT added_kind STREQUAL "coroutine")
   message(FATAL_ERROR "adding a coroutine task to hooks.hpp did not regenerate hooks_tasks.json with it as a "
                       "coroutine task (kind: '${added_kind}')")
+endif()
+if(NOT added_limit STREQUAL "3")
+  message(FATAL_ERROR "the added task's [[bg::concurrency(3)]] is not in hooks_tasks.json (${no_limit})")
 endif()
 message(STATUS "consumer: built, ran, and rebuilt only what changed")

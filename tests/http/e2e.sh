@@ -15,7 +15,10 @@
 #   6. the welcome email is a coroutine task: 200 signups with 1 s emails on
 #      one I/O thread (and 2 workers, which would need 100 s for them one
 #      after another) are all delivered about 1 s after the last signup, and
-#      SIGTERM right after it drains every one of them.
+#      SIGTERM right after it drains every one of them;
+#   7. GET /metrics: the real promtool accepts the exposition, and the
+#      counters match the signups made, retries (a 451 bounce) and final
+#      failures (a 550) included; GET /tasks shows the policies.
 set -euo pipefail
 service="$1"
 work="$2"
@@ -179,6 +182,50 @@ grep -q "failed=0 cancelled=0 abandoned=0 rejected=0" "$log" && pass "many: noth
   || fail "many: the report counts losses: $(grep 'shutdown complete' "$log")"
 if grep -q "task 'send_welcome_email'" "$log"; then fail "many: the report names an email task: $(cat "$log")"
 else pass "many: the report names no email task"; fi
+
+# --- 7: metrics, validated by promtool -----------------------------------------
+start metrics --workers 2 --email-delay-ms 50 --grace-ms 5000 --outbox "$work/metrics.outbox" \
+  --audit "$work/metrics.audit"
+for i in $(seq 10); do request POST /signup "{\"email\": \"ok$i@example.com\", \"name\": \"Ok $i\"}" > /dev/null; done
+for i in 1 2 3; do request POST /signup "{\"email\": \"b$i@bounce.example\", \"name\": \"B $i\"}" > /dev/null; done
+request POST /signup '{"email": "nobody@invalid.example", "name": "Nobody"}' > /dev/null
+for _ in $(seq 200); do
+  [[ "$(grep -c . "$work/metrics.outbox" 2>/dev/null || true)" == 13 && \
+     "$(grep -c . "$work/metrics.audit" 2>/dev/null || true)" == 14 ]] && break
+  sleep 0.05
+done
+[[ "$(grep -c . "$work/metrics.outbox")" == 13 ]] && pass "metrics: 13 emails sent (3 after a retry), 1 refused for good" \
+  || fail "metrics: the outbox has $(grep -c . "$work/metrics.outbox") lines, expected 13"
+# The last attempt's counters are written as its run settles, just after
+# the outbox line: poll /metrics until they show.
+for _ in $(seq 100); do
+  curl -s "http://127.0.0.1:$port/metrics" > "$work/metrics.txt"
+  grep -q '^bgtasks_tasks_total{task="send_welcome_email",outcome="completed"} 13$' "$work/metrics.txt" && break
+  sleep 0.05
+done
+if promtool check metrics < "$work/metrics.txt" > "$work/promtool.out" 2>&1; then
+  pass "metrics: promtool check metrics accepts GET /metrics"
+else
+  fail "metrics: promtool rejects GET /metrics: $(cat "$work/promtool.out")"
+fi
+expect_metric() {  # line
+  if grep -qxF "$1" "$work/metrics.txt"; then pass "metrics: $1"; else fail "metrics: no line '$1' in $work/metrics.txt"; fi
+}
+expect_metric 'bgtasks_tasks_submitted_total{task="send_welcome_email"} 14'
+expect_metric 'bgtasks_tasks_total{task="send_welcome_email",outcome="completed"} 13'
+expect_metric 'bgtasks_tasks_total{task="send_welcome_email",outcome="retried"} 3'
+expect_metric 'bgtasks_tasks_total{task="send_welcome_email",outcome="failed"} 1'
+expect_metric 'bgtasks_task_run_seconds_count{task="send_welcome_email"} 17'
+expect_metric 'bgtasks_tasks_total{task="record_audit",outcome="completed"} 14'
+expect_metric 'bgtasks_tasks_running{task="record_audit"} 0'
+expect_metric 'bgtasks_tasks_queued{task="record_audit"} 0'
+r=$(request GET /tasks "")
+[[ "$r" == *'"policy":{"backoff_base_ms":100,"backoff_cap_ms":2000,"retries":3,"timeout_ms":30000}'* ]] \
+  && pass "GET /tasks shows the email's retry and time limit" || fail "GET /tasks lacks the email's policy: $r"
+[[ "$r" == *'"policy":{"concurrency":1}'* ]] && pass "GET /tasks shows the audit's concurrency limit" \
+  || fail "GET /tasks lacks the audit's policy: $r"
+stop
+[[ $status -eq 0 ]] && pass "metrics: exit 0 after SIGTERM" || fail "metrics: exit status $status"
 
 if ((failures)); then echo "$failures check(s) failed; logs in $work" >&2; exit 1; fi
 echo "all end-to-end checks passed"

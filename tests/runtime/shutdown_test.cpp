@@ -127,13 +127,13 @@ TEST(Shutdown, ReportPrintsOneLinePerUnfinishedTask) {
   report.stats.submitted = 2;
   report.stats.cancelled = 1;
   report.stats.abandoned = 1;
-  report.unfinished = {{4, "mail", bg::TaskState::discarded}, {5, "audit", bg::TaskState::abandoned}};
+  report.unfinished = {{4, "mail", bg::TaskState::discarded, "not yet due"}, {5, "audit", bg::TaskState::abandoned, ""}};
   std::ostringstream out;
   out << report;
   EXPECT_EQ(out.str(),
             "bg: shutdown timed out: submitted=2 completed=0 failed=0 cancelled=1 abandoned=1 "
-            "rejected=0 queued=0 running=0\n"
-            "bg:   task 'mail' (id 4) discarded\n"
+            "rejected=0 queued=0 running=0 scheduled=0 retried=0\n"
+            "bg:   task 'mail' (id 4) discarded: not yet due\n"
             "bg:   task 'audit' (id 5) abandoned\n");
 }
 

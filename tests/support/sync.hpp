@@ -57,7 +57,7 @@ class Latch {
 /// running is counted from the workers, not derived from the others; for
 /// tests whose exact split is not known in advance (timed shutdown under load).
 inline bool sums_to_submitted(const Stats& s) {
-  return s.submitted == s.completed + s.failed + s.cancelled + s.abandoned + s.queued + s.running;
+  return s.submitted == s.completed + s.failed + s.cancelled + s.abandoned + s.queued + s.running + s.scheduled;
 }
 
 }  // namespace bg::test

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <string>
 
+#include "../attribute.hpp"
+#include "../policy.hpp"
 #include "checks.hpp"
 
 namespace bg::gen {
@@ -33,13 +35,34 @@ void check_attributes(const Model& model, std::vector<Diagnostic>& out) {
   }
   for (const auto& u : model.unknown) {
     std::string message = "unknown attribute [[bg::" + u.name + "]]";
-    if (edit_distance(u.name, "task") <= 2) {
-      message += "; did you mean [[bg::task]]?";
+    std::string closest = "task";
+    for (const auto name : kPolicyNames) {
+      if (edit_distance(u.name, std::string(name)) < edit_distance(u.name, closest)) closest = name;
+    }
+    const auto shared_prefix = [](const std::string& a, const std::string& b) {
+      size_t n = 0;
+      while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+      return n;
+    };
+    for (const auto name : kPolicyNames) {
+      if (shared_prefix(u.name, std::string(name)) >= 4) closest = name;  // retries, timeouts, concurrent
+    }
+    if (edit_distance(u.name, closest) <= 2 || shared_prefix(u.name, closest) >= 4) {
+      message += "; did you mean [[bg::" + closest + "]]?";
     } else {
-      message += "; bg-gen knows only [[bg::task]] and [[bg::task(\"name\")]]: fix the spelling or remove it";
+      message += "; bg-gen knows [[bg::task]], and beside it [[bg::retry(n)]], [[bg::timeout(\"30s\")]] and "
+                 "[[bg::concurrency(k)]]: fix the spelling or remove it";
     }
     out.push_back({u.pos, message, {}});
   }
+  for (const auto& lone : model.lone_policies) {
+    out.push_back({lone.pos,
+                   "[[" + lone.attribute + "]] on '" + lone.function +
+                       "', which is not a task: a policy applies to a task; write it beside bg::task on the same "
+                       "declaration, as in [[bg::task, " + lone.attribute + "(...)]], or remove it",
+                   {}});
+  }
+  for (const auto& task : model.tasks) (void)read_policy(task, &out);
   for (const auto& task : model.tasks) {
     if (!task.bad_argument) continue;
     out.push_back({task.attribute_pos,

@@ -7,6 +7,8 @@
 #include <bg/context.hpp>
 #include <bg/errors.hpp>
 #include <bg/lifespan.hpp>
+#include <bg/metrics.hpp>
+#include <bg/policy.hpp>
 #include <bg/report.hpp>
 #include <bg/task_name.hpp>
 #include <bg/version.hpp>

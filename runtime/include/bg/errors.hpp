@@ -58,12 +58,31 @@ class DuplicateTaskName : public Error {
   using Error::Error;
 };
 
-/// A task that threw, as handed to Config::on_error.
+/// Thrown by a task to fail its run for good: no retry follows, whatever
+/// its bg::retry policy says (a permanent error, such as an address that
+/// does not exist).
+class NoRetry : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A run took longer than its bg::timeout: stop was requested on its token
+/// (a coroutine task was cancelled) and the run counts as failed with this
+/// error, retried if its policy says so.
+class TimeLimitExceeded : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A task that threw, as handed to Config::on_error: every failed attempt,
+/// with whether another attempt follows.
 struct TaskError {
   TaskId id = 0;
   std::string_view name;         ///< static storage; valid for the program's life
   std::exception_ptr exception;  ///< rethrow it to inspect the exact type
   std::string what;              ///< what() of a std::exception, else a placeholder
+  unsigned attempt = 1;          ///< which run failed, from 1
+  bool will_retry = false;       ///< the task's bg::retry policy schedules another attempt
 };
 
 }  // namespace bg

@@ -1,6 +1,7 @@
 // bg::Lifespan: a worker group that lives exactly as long as the application.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -16,6 +17,8 @@
 #include <bg/detail/invocable.hpp>
 #include <bg/detail/submit.hpp>
 #include <bg/errors.hpp>
+#include <bg/metrics.hpp>
+#include <bg/policy.hpp>
 #include <bg/report.hpp>
 #include <bg/task_name.hpp>
 
@@ -65,6 +68,43 @@ class Lifespan {
 
   /// Submits a bound task under its own name. Thread-safe.
   TaskId add_task(Task&& task);
+
+  /// As add_named_task, starting the task at `when` rather than now. Until
+  /// then it waits without a worker and outside the queue's capacity,
+  /// counted in Stats::scheduled; if shutdown begins first it is discarded
+  /// and reported "not yet due". A time already past submits at once.
+  template <class F, class... Args>
+  TaskId add_named_task_at(TaskName name, std::chrono::steady_clock::time_point when, F&& f, Args&&... args) {
+    detail::check_task_call<F, Args...>();
+    if constexpr (detail::task_call_valid_v<F, Args...>) {
+      return submit_at_or_throw(name.view(),
+                                detail::ErasedTask::make(std::forward<F>(f), std::forward<Args>(args)...), when);
+    } else {
+      return 0;
+    }
+  }
+  /// As add_named_task_at, `delay` from now.
+  template <class Rep, class Period, class F, class... Args>
+  TaskId add_named_task_after(TaskName name, std::chrono::duration<Rep, Period> delay, F&& f, Args&&... args) {
+    return add_named_task_at(name, after(delay), std::forward<F>(f), std::forward<Args>(args)...);
+  }
+  template <class Rep, class Period, class F, class... Args>
+  TaskId add_task_after(std::chrono::duration<Rep, Period> delay, F&& f, Args&&... args) {
+    return add_named_task_at(detail::kUnnamedTask, after(delay), std::forward<F>(f), std::forward<Args>(args)...);
+  }
+
+  /// Gives the tasks named `name` a policy (retries, time limit,
+  /// concurrency) in this lifespan, replacing the one bg-gen compiled into
+  /// the registry: for tasks submitted by name without bg-gen, and for
+  /// tests. Call it before the first submission of that name; afterwards it
+  /// throws bg::Error (runs already follow the old one).
+  void set_policy(std::string_view name, const TaskPolicy& policy);
+
+  /// Per-task counters and histograms (see bg::TaskStats), one per task
+  /// name submitted so far, sorted by name. Thread-safe; the counters are
+  /// kept without locks, so a snapshot taken while tasks move may catch one
+  /// between two counters.
+  [[nodiscard]] std::vector<TaskStats> task_stats() const;
 
   /// As add_task, but a full queue or a shutdown gives an empty optional
   /// instead of an exception (the rejection is still counted). Thread-safe.
@@ -120,6 +160,14 @@ class Lifespan {
   friend TaskId detail::submit_continuation(Lifespan&, std::string_view, detail::ErasedTask&&);
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);
+  TaskId submit_at_or_throw(std::string_view name, detail::ErasedTask&& task,
+                            std::chrono::steady_clock::time_point when);
+  std::optional<TaskId> try_submit_at(std::string_view name, detail::ErasedTask&& task,
+                                      std::chrono::steady_clock::time_point when);
+  template <class Rep, class Period>
+  static std::chrono::steady_clock::time_point after(std::chrono::duration<Rep, Period> delay) {
+    return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay);
+  }
 
   std::shared_ptr<detail::Core> core_;
 };

@@ -18,6 +18,7 @@
 
 #include <bg/context.hpp>
 #include <bg/errors.hpp>
+#include <bg/policy.hpp>
 
 namespace bg {
 
@@ -65,6 +66,10 @@ struct TaskInfo {
   /// asio::awaitable<T>, run by bgtasks::asio on an io_context). For a
   /// coroutine, `returns` describes T.
   std::string_view kind = "blocking";
+  /// Retries, time limit and concurrency declared beside [[bg::task]]
+  /// (bg::retry, bg::timeout, bg::concurrency); every submission under this
+  /// name follows it.
+  TaskPolicy policy = {};
 };
 
 /// Why a submission by name was refused. Nothing was submitted in any case.

@@ -16,23 +16,29 @@ namespace bg {
 /// tasks move may catch one between two counters; once idle (after
 /// wait_idle() or shutdown()) the counts are exact and
 ///   submitted == completed + failed + cancelled + abandoned + queued + running
-/// holds. Rejected submissions are counted apart and are not in `submitted`.
+///   + scheduled
+/// holds. Rejected submissions are counted apart and are not in `submitted`;
+/// so are retried attempts (a retry is the same task again, not a new one).
 struct Stats {
   std::uint64_t submitted = 0;
   std::uint64_t completed = 0;  ///< returned normally, no stop requested
-  std::uint64_t failed = 0;     ///< threw (reported to on_error)
+  std::uint64_t failed = 0;     ///< threw, or exceeded its time limit, and no retry follows
+  std::uint64_t retried = 0;    ///< failed attempts that a bg::retry policy retries
   std::uint64_t cancelled = 0;  ///< discarded before starting, or stopped at shutdown
   std::uint64_t abandoned = 0;  ///< still running when shutdown gave up on it
   std::uint64_t rejected = 0;   ///< QueueFull or ShuttingDown; never ran
   std::uint64_t queued = 0;
   std::uint64_t running = 0;
+  /// Waiting for their time: a later_after()/later_at() not yet due, or a
+  /// retry in its backoff.
+  std::uint64_t scheduled = 0;
 
   friend bool operator==(const Stats&, const Stats&) = default;
 };
 
 /// How a task that did not complete ended.
 enum class TaskState {
-  discarded,  ///< was queued when the grace period ended; never started
+  discarded,  ///< never started: queued when the grace period ended, or not yet due at shutdown
   stopped,    ///< was running, stop was requested, and it returned
   failed,     ///< was running, stop was requested, and it threw
   abandoned,  ///< was running and had not returned cancel_grace after stop
@@ -44,6 +50,9 @@ struct TaskRecord {
   TaskId id = 0;
   std::string name;
   TaskState state = TaskState::discarded;
+  /// Why, when the state alone does not say: "not yet due", "retry 2 of 4
+  /// not yet due", "waiting for a concurrency slot". Empty otherwise.
+  std::string reason;
 };
 
 struct ShutdownReport {

@@ -3,6 +3,7 @@
 #include <bg/bg.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -31,7 +32,9 @@ int main() {
                                              "hello reindex reindex 3"};
   const bg::TaskInfo* deliver = bg::registry().find("deliver");
   bool listed = bg::registry().size() == 4 && bg::registry().find("record_twice") != nullptr &&
-                deliver != nullptr && deliver->kind == "coroutine";
+                deliver != nullptr && deliver->kind == "coroutine" && deliver->policy.retries == 2 &&
+                deliver->policy.backoff_base == std::chrono::milliseconds(10) &&
+                deliver->policy.timeout == std::chrono::seconds(5);
   if (lines != expected || !listed || !report.unfinished.empty() || report.stats.completed != 7) {
     std::cerr << "consumer: unexpected result\n";
     return 1;

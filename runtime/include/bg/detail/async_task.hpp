@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <stop_token>
@@ -26,6 +27,7 @@ namespace bg::detail {
 
 class AsyncTasks;
 class Core;
+struct TaskEntry;
 
 /// One coroutine task from its admission to its end, as the core sees it. A
 /// backend derives from it to keep what it needs to run and cancel the task;
@@ -39,7 +41,7 @@ class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
   [[nodiscard]] TaskId id() const noexcept { return id_; }
   [[nodiscard]] std::string_view name() const noexcept { return name_; }
   /// What the task's bg::Context is made from.
-  [[nodiscard]] RunInfo run_info() const noexcept { return RunInfo{stop_, nullptr, id_, name_, 1}; }
+  [[nodiscard]] RunInfo run_info() const noexcept { return RunInfo{stop_, nullptr, id_, name_, attempt_}; }
   /// True once shutdown asked the task to stop. A backend checks it before
   /// it starts the coroutine: a cancel() that came first found nothing to
   /// cancel yet.
@@ -78,6 +80,15 @@ class AsyncRun : public std::enable_shared_from_this<AsyncRun> {
   AsyncRun* next_ = nullptr;
   std::shared_ptr<AsyncRun> held_;    ///< the core's reference while listed
   AsyncRun* ended_next_ = nullptr;    ///< the core's stack of settled runs to unlist
+
+  // The task's policy, metrics and this attempt (see TaskPolicy).
+  TaskEntry* entry_ = nullptr;
+  unsigned attempt_ = 1;
+  std::int64_t start_ns_ = 0;
+  bool watched_ = false;              ///< a time limit's watchdog runs
+  std::int64_t watch_due_ = 0;        ///< its key in the lifespan's timers
+  std::uint64_t watch_sequence_ = 0;
+  ErasedTask retry_;                  ///< the copy a retry runs
 };
 
 /// Runs the coroutine tasks of one lifespan, of one flavour.

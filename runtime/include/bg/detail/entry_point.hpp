@@ -8,6 +8,7 @@
 // the compiled core, so generated headers stay short and fast to compile.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -142,6 +143,13 @@ struct ErasedAccess {
   static std::optional<TaskId> try_submit(Lifespan& life, TaskName name, ErasedTask&& task) {
     return life.try_submit(name.view(), std::move(task));
   }
+  static TaskId submit_at(Lifespan& life, TaskName name, ErasedTask&& task, std::chrono::steady_clock::time_point when) {
+    return life.submit_at_or_throw(name.view(), std::move(task), when);
+  }
+  static std::optional<TaskId> try_submit_at(Lifespan& life, TaskName name, ErasedTask&& task,
+                                             std::chrono::steady_clock::time_point when) {
+    return life.try_submit_at(name.view(), std::move(task), when);
+  }
   static Task bind(TaskName name, ErasedTask&& task) {
     Task bound;
     bound.erased_ = std::move(task);
@@ -158,6 +166,12 @@ struct ErasedAccess {
 /// far as the lifespan they submit to is.
 template <class Entry>
 class EntryPoint {
+  using TimePoint = std::chrono::steady_clock::time_point;
+  template <class Rep, class Period>
+  static TimePoint after(std::chrono::duration<Rep, Period> delay) {
+    return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay);
+  }
+
   /// Entry::make with each argument converted by checked_arg to its
   /// parameter's type.
   template <class... T, class... A>
@@ -234,6 +248,78 @@ class EntryPoint {
   template <class K = Entry>
   [[nodiscard]] std::optional<TaskId> try_later_on(Lifespan& life, typename K::args args) const {
     return ErasedAccess::try_submit(life, Entry::name, Entry::make(std::move(args)));
+  }
+
+  /// As later(), starting the task at `when` (steady clock) instead of now.
+  /// Until then it waits without a worker, counted in Stats::scheduled; at
+  /// shutdown it is discarded and reported "not yet due".
+  template <class... A>
+    requires positional_call<Entry, A...>
+  TaskId later_at(TimePoint when, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return submit_to_current_at(Entry::name.view(), make(std::forward<A>(args)...), when);
+    } else {
+      return 0;
+    }
+  }
+  template <class K = Entry>
+  TaskId later_at(TimePoint when, typename K::args args) const {
+    return submit_to_current_at(Entry::name.view(), Entry::make(std::move(args)), when);
+  }
+  /// As later_at(), `delay` from now: `later_after(10s, ...)`.
+  template <class Rep, class Period, class... A>
+    requires positional_call<Entry, A...>
+  TaskId later_after(std::chrono::duration<Rep, Period> delay, A&&... args) const {
+    return later_at(after(delay), std::forward<A>(args)...);
+  }
+  template <class Rep, class Period, class K = Entry>
+  TaskId later_after(std::chrono::duration<Rep, Period> delay, typename K::args args) const {
+    return later_at(after(delay), std::move(args));
+  }
+  /// As later_at(), but a shutdown gives std::nullopt instead of an exception.
+  template <class... A>
+    requires positional_call<Entry, A...>
+  [[nodiscard]] std::optional<TaskId> try_later_at(TimePoint when, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return try_submit_to_current_at(Entry::name.view(), make(std::forward<A>(args)...), when);
+    } else {
+      return std::nullopt;
+    }
+  }
+  template <class Rep, class Period, class... A>
+    requires positional_call<Entry, A...>
+  [[nodiscard]] std::optional<TaskId> try_later_after(std::chrono::duration<Rep, Period> delay, A&&... args) const {
+    return try_later_at(after(delay), std::forward<A>(args)...);
+  }
+  /// As later_at() and later_after(), on the given lifespan.
+  template <class... A>
+    requires positional_call<Entry, A...>
+  TaskId later_at_on(Lifespan& life, TimePoint when, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return ErasedAccess::submit_at(life, Entry::name, make(std::forward<A>(args)...), when);
+    } else {
+      return 0;
+    }
+  }
+  template <class Rep, class Period, class... A>
+    requires positional_call<Entry, A...>
+  TaskId later_after_on(Lifespan& life, std::chrono::duration<Rep, Period> delay, A&&... args) const {
+    return later_at_on(life, after(delay), std::forward<A>(args)...);
+  }
+  template <class... A>
+    requires positional_call<Entry, A...>
+  [[nodiscard]] std::optional<TaskId> try_later_at_on(Lifespan& life, TimePoint when, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return ErasedAccess::try_submit_at(life, Entry::name, make(std::forward<A>(args)...), when);
+    } else {
+      return std::nullopt;
+    }
+  }
+  template <class Rep, class Period, class... A>
+    requires positional_call<Entry, A...>
+  [[nodiscard]] std::optional<TaskId> try_later_after_on(Lifespan& life, std::chrono::duration<Rep, Period> delay,
+                                                         A&&... args) const {
+    return try_later_at_on(life, after(delay), std::forward<A>(args)...);
   }
 
   /// The call bound to its arguments, not submitted: a bg::Task to run

@@ -73,6 +73,9 @@ struct TaskOps {
   /// Set for a coroutine task: a lifespan starts it on its backend instead
   /// of giving it a worker thread.
   const AsyncOps* async = nullptr;
+  /// Copy-constructs into `to`, for the next attempt of a retried task; null
+  /// when the function or an argument cannot be copied. May throw.
+  void (*clone)(const void* from, void* to) = nullptr;
 };
 
 /// What runs a task whose function returns R. Blocking functions need
@@ -208,6 +211,24 @@ consteval const AsyncOps* async_table() {
   }
 }
 
+/// The ops of C as stored by `Ops`, with a clone only when asked for: a
+/// type such as std::vector<std::unique_ptr<T>> says it is copyable and then
+/// fails to compile when copied, so no copy is instantiated unless the task
+/// needs one (a task with a bg::retry policy; see ErasedTask::make_copyable).
+template <class C, template <class> class Ops, bool Copyable>
+consteval auto clone_op() -> void (*)(const void*, void*) {
+  if constexpr (Copyable) {
+    return &Ops<C>::clone;
+  } else {
+    return nullptr;
+  }
+}
+template <class C, template <class> class Ops, bool Copyable>
+struct OpsTable {
+  static constexpr TaskOps value{&Ops<C>::invoke, &Ops<C>::relocate, &Ops<C>::destroy, async_table<C, Ops>(),
+                                 clone_op<C, Ops, Copyable>()};
+};
+
 template <class C>
 struct InlineOps {
   static void invoke(void* self, const RunInfo& info) { static_cast<C*>(self)->run(info); }
@@ -218,7 +239,7 @@ struct InlineOps {
   }
   static void destroy(void* self) noexcept { static_cast<C*>(self)->~C(); }
   static void launch(void* self, AsyncRun& run) { C::launch(std::move(*static_cast<C*>(self)), run); }
-  static constexpr TaskOps table{&invoke, &relocate, &destroy, async_table<C, InlineOps>()};
+  static void clone(const void* from, void* to) { ::new (to) C(*static_cast<const C*>(from)); }
 };
 
 template <class C>
@@ -228,7 +249,10 @@ struct BoxedOps {
   static void relocate(void* from, void* to) noexcept { ::new (to) C*(box(from)); }
   static void destroy(void* self) noexcept { delete box(self); }
   static void launch(void* self, AsyncRun& run) { C::launch(std::move(*box(self)), run); }
-  static constexpr TaskOps table{&invoke, &relocate, &destroy, async_table<C, BoxedOps>()};
+  static void clone(const void* from, void* to) {
+    const C& source = **static_cast<C* const*>(from);
+    ::new (to) C*(new C(source));
+  }
 };
 
 /// Owns one erased task. Move-only; an empty ErasedTask has no ops.
@@ -238,17 +262,18 @@ class ErasedTask {
 
   template <class F, class... Args>
   static ErasedTask make(F&& f, Args&&... args) {
-    using C = closure_t<std::decay_t<F>, std::decay_t<Args>...>;
-    ErasedTask task;
-    if constexpr (fits_inline_v<C>) {
-      ::new (static_cast<void*>(&task.storage_)) C(std::forward<F>(f), std::forward<Args>(args)...);
-      task.ops_ = &InlineOps<C>::table;
-    } else {
-      C* boxed = new C(std::forward<F>(f), std::forward<Args>(args)...);
-      ::new (static_cast<void*>(&task.storage_)) C*(boxed);
-      task.ops_ = &BoxedOps<C>::table;
-    }
-    return task;
+    return make_with<false>(std::forward<F>(f), std::forward<Args>(args)...);
+  }
+  /// As make(), keeping the means to copy the task, so that a retry runs
+  /// on a fresh copy of the arguments. The function and every argument
+  /// must be copyable.
+  template <class F, class... Args>
+  static ErasedTask make_copyable(F&& f, Args&&... args) {
+    static_assert(std::is_copy_constructible_v<std::decay_t<F>> &&
+                      (std::is_copy_constructible_v<std::decay_t<Args>> && ...),
+                  "bg: a retried task runs each attempt on a copy of its arguments; the function and every "
+                  "argument must be copyable");
+    return make_with<true>(std::forward<F>(f), std::forward<Args>(args)...);
   }
 
   ErasedTask(ErasedTask&& other) noexcept : ops_(other.ops_) {
@@ -289,6 +314,27 @@ class ErasedTask {
     ops_->async->launch(&storage_, run);
   }
 
+  /// A copy of the task, for another attempt; empty when it cannot be
+  /// copied (see TaskOps::clone).
+  [[nodiscard]] ErasedTask clone() const { return copy_of(ops_, storage_); }
+  /// A copy of a task stored by the core.
+  [[nodiscard]] static ErasedTask copy_of(const TaskOps* ops, const TaskStorage& storage) {
+    ErasedTask copy;
+    if (ops != nullptr && ops->clone != nullptr) {
+      ops->clone(&storage, &copy.storage_);
+      copy.ops_ = ops;
+    }
+    return copy;
+  }
+  /// Takes over a task stored by the core (the inverse of release_into).
+  [[nodiscard]] static ErasedTask adopt(const TaskOps* ops, TaskStorage& storage) noexcept {
+    ErasedTask task;
+    ops->relocate(&storage, &task.storage_);
+    task.ops_ = ops;
+    return task;
+  }
+  [[nodiscard]] bool copyable() const noexcept { return ops_ != nullptr && ops_->clone != nullptr; }
+
   /// Moves the task into raw storage owned by the core; this becomes empty.
   const TaskOps* release_into(TaskStorage& target) noexcept {
     const TaskOps* ops = ops_;
@@ -310,6 +356,21 @@ class ErasedTask {
     ErasedTask& task;
     ~ResetOnExit() { task.reset(); }
   };
+
+  template <bool Copyable, class F, class... Args>
+  static ErasedTask make_with(F&& f, Args&&... args) {
+    using C = closure_t<std::decay_t<F>, std::decay_t<Args>...>;
+    ErasedTask task;
+    if constexpr (fits_inline_v<C>) {
+      ::new (static_cast<void*>(&task.storage_)) C(std::forward<F>(f), std::forward<Args>(args)...);
+      task.ops_ = &OpsTable<C, InlineOps, Copyable>::value;
+    } else {
+      C* boxed = new C(std::forward<F>(f), std::forward<Args>(args)...);
+      ::new (static_cast<void*>(&task.storage_)) C*(boxed);
+      task.ops_ = &OpsTable<C, BoxedOps, Copyable>::value;
+    }
+    return task;
+  }
 
   const TaskOps* ops_ = nullptr;
   TaskStorage storage_;

@@ -1,6 +1,7 @@
 // The narrow, compiled interface between the header templates and the core.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -28,5 +29,9 @@ TaskId submit_to_current(std::string_view name, ErasedTask&& task);
 /// As submit_to_current, but a full queue or a shutdown gives an empty result.
 /// Still throws NoLifespan: a missing lifespan is a programming error.
 std::optional<TaskId> try_submit_to_current(std::string_view name, ErasedTask&& task);
+/// As submit_to_current, starting the task at `due` (later_at, later_after).
+TaskId submit_to_current_at(std::string_view name, ErasedTask&& task, std::chrono::steady_clock::time_point due);
+std::optional<TaskId> try_submit_to_current_at(std::string_view name, ErasedTask&& task,
+                                               std::chrono::steady_clock::time_point due);
 
 }  // namespace bg::detail

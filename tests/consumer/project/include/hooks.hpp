@@ -9,6 +9,9 @@
 
 namespace consumer {
 
-[[bg::task]] asio::awaitable<void> deliver(std::string address, int delay_ms);
+// Policies beside the attribute: the project builds with -Wall -Wextra
+// -Werror, so GCC and Clang must take them quietly too.
+[[bg::task, bg::retry(2, "10ms"), bg::timeout("5s")]]
+asio::awaitable<void> deliver(std::string address, int delay_ms);
 
 }  // namespace consumer
