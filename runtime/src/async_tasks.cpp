@@ -50,8 +50,10 @@ void AsyncTasks::admit(AsyncRun& run, TaskId id, TaskEntry& entry, unsigned atte
 void AsyncTasks::begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_ns) {
   TaskEntry& entry = *run.entry_;
   run.start_ns_ = now_ns();
-  entry.queue_wait.observe(run.start_ns_ - ready_ns);
-  TaskEntry::bump(entry.running);
+  RunCells& cells = entry.shared;
+  cells.queue_wait.observe(run.start_ns_ - ready_ns, false);
+  cells.bump(cells.started);
+  cells.bump(cells.started_async);
   if (entry.plain) return;
   if (run.attempt_ <= entry.policy.retries) run.retry_ = task.clone();
   if (entry.policy.timeout.count() != 0) {
@@ -81,8 +83,8 @@ void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
   if (run.watched_ && policies_.unwatch(entry, {run.watch_due_, run.watch_sequence_})) {
     error = Policies::time_limit_error(entry, error);
   }
-  entry.run_time.observe(now_ns() - run.start_ns_);
-  TaskEntry::drop(entry.running);
+  entry.shared.run_time.observe(now_ns() - run.start_ns_, false);
+  entry.shared.bump(entry.shared.finished);
   int expected = kRunning;
   if (!run.phase_.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
     return;  // shutdown abandoned it and recorded it; the report is final
@@ -95,7 +97,8 @@ void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
       // Out of memory while scheduling it: this attempt's failure is final.
     }
   }
-  ledger_.settle(Settlement{run.id_, &entry, error, stop_.stop_requested(), run.attempt_, will_retry}, tally_);
+  ledger_.settle(Settlement{run.id_, &entry, &entry.shared, error, stop_.stop_requested(), run.attempt_, will_retry},
+                 tally_);
   // A concurrency place passes to the oldest task waiting for it.
   if (entry.gate) {
     if (std::optional<HeldTask> next = entry.gate->leave()) {

@@ -46,8 +46,8 @@ class PendingEntries {
 Core::Core(Config config)
     : config_(std::move(config)),
       ledger_(config_),
-      policies_(ledger_, [this](HeldTask&& held) { admit_held(std::move(held), /*from_gate=*/false); }),
       queue_(config_.queue_capacity),
+      policies_(ledger_, idle_, [this](HeldTask&& held) { admit_held(std::move(held), /*from_gate=*/false); }),
       pool_(queue_, ledger_, policies_, idle_, room_),
       inline_(ledger_, idle_, this),
       async_(config_, ledger_, policies_, idle_, this,
@@ -147,7 +147,10 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::span<Task
         first = last_id_.fetch_add(count, std::memory_order_relaxed) + 1;
         // Under the lock that shutdown's seal takes: the report counts
         // exactly the submissions admitted.
-        for (TaskEntry* entry : entries) TaskEntry::bump(entry->submitted);
+        for (TaskEntry* entry : entries) {
+          TaskEntry::bump(entry->submitted);
+          TaskEntry::bump(entry->async_submitted);
+        }
         break;
       }
       const TaskQueue::Push pushed = queue_.push(pending, entries, blocking, last_id_, first, ready);
@@ -166,7 +169,7 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::span<Task
       // unstarted, for a run of it to end.
       if (entry.gate && !entry.gate->enter_or_park([&] {
             policies_.parked.fetch_add(1, std::memory_order_seq_cst);
-            TaskEntry::bump(entry.queued);
+            TaskEntry::bump(entry.entered_other);
             return HeldTask{std::move(pending.task(i)), first + i, &entry, 1, ready};
           })) {
         run_at(i).reset();
@@ -218,9 +221,9 @@ void Core::admit_held(HeldTask&& held, bool from_gate) {
   // continuation (accepted during the grace period, until the seal).
   held.ready_ns = now_ns();
   const TaskId id = held.id;
-  TaskEntry::bump(entry.queued);
+  TaskEntry::bump(entry.entered_other);
   if (queue_.push_held(std::move(held)) != TaskQueue::Push::ok) {
-    TaskEntry::drop(entry.queued);
+    TaskEntry::bump(entry.left_other);
     ledger_.discard(id, entry, "due after shutdown's grace period");
     return;
   }
@@ -232,12 +235,12 @@ void Core::launch_held(HeldTask&& held, bool from_gate) {
   const auto leave_gate = [&] {
     if (!from_gate) return;
     policies_.parked.fetch_sub(1, std::memory_order_seq_cst);
-    TaskEntry::drop(entry.queued);
+    TaskEntry::bump(entry.left_other);
   };
   if (!from_gate) held.ready_ns = now_ns();
   if (entry.gate && !from_gate && !entry.gate->enter_or_park([&] {
         policies_.parked.fetch_add(1, std::memory_order_seq_cst);
-        TaskEntry::bump(entry.queued);
+        TaskEntry::bump(entry.entered_other);
         return std::move(held);
       })) {
     return;  // waits for a run of it to end
@@ -284,7 +287,7 @@ Stats Core::stats() const {
   const std::uint64_t tail = queue_.tail();
   // Tasks move forward through these: counted as submitted before anything
   // else, scheduled and parked before they leave the timers or a gate.
-  for (const TaskStats& task : tasks_.snapshot()) stats.submitted += task.submitted;
+  stats.submitted = tasks_.submitted();
   stats.scheduled = policies_.scheduled();
   const std::uint64_t parked = policies_.parked.load(std::memory_order_seq_cst);
   stats.queued = tail - head + parked;
@@ -348,7 +351,7 @@ const ShutdownReport& Core::shutdown() {
       queue_.seal();  // a running coroutine's run_blocking is refused from here on
       room_.notify();
       queue_.discard_all([&](const Slot& slot) {
-        TaskEntry::drop(slot.entry->queued);
+        TaskEntry::bump(slot.entry->left_other);
         ledger_.discard(slot.id, *slot.entry);
       });
       async_.seal();

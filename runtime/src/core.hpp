@@ -68,7 +68,7 @@ class Core : public std::enable_shared_from_this<Core> {
   SubmitResult submit_at(std::string_view name, ErasedTask& task, Clock::time_point due);
 
   /// Per-task metrics, sorted by name.
-  [[nodiscard]] std::vector<TaskStats> task_stats() const { return tasks_.snapshot(); }
+  [[nodiscard]] std::vector<TaskStats> task_stats() const { return tasks_.snapshot(pool_.shards()); }
   void set_policy(std::string_view name, const TaskPolicy& policy) { tasks_.set_policy(name, policy); }
 
   /// Gives the coroutine tasks of `flavour` a backend made by the
@@ -103,11 +103,11 @@ class Core : public std::enable_shared_from_this<Core> {
   const Config config_;
   Ledger ledger_;
   TaskTable tasks_;
-  Policies policies_;
   std::atomic<TaskId> last_id_{0};  ///< ids of pooled tasks, both kinds, delayed ones too
   TaskQueue queue_;
   Signal room_;  ///< producers blocked on a full queue (OnFull::block)
   Signal idle_;  ///< wait_idle() and shutdown()
+  Policies policies_;
   WorkerPool pool_;
   InlineRunner inline_;
   AsyncTasks async_;

@@ -26,10 +26,7 @@ Refusal InlineRunner::run(const PendingTasks& pending, std::span<TaskEntry* cons
       throw;
     }
     next_id_ += pending.size();
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      TaskEntry::bump(entries[i]->submitted);
-      if (pending.task(i).async_ops() == nullptr) TaskEntry::bump(entries[i]->queued);
-    }
+    for (std::size_t i = 0; i < pending.size(); ++i) TaskEntry::bump(entries[i]->submitted);
   }
   for (std::size_t i = 0; i < pending.size(); ++i) run_one(first + i, *entries[i], pending.task(i));
   return Refusal::none;
@@ -42,11 +39,11 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
     if (found == admitted_.end()) return;  // discarded by shutdown before it started
     found->second.state = State::running;
   }
-  if (task.async_ops() == nullptr) TaskEntry::drop(entry.queued);  // coroutine tasks are never counted queued
   for (unsigned attempt = 1;; ++attempt) {
     ErasedTask next = !entry.plain && attempt <= entry.policy.retries ? task.clone() : ErasedTask{};
     const std::int64_t start = now_ns();
-    TaskEntry::bump(entry.running);
+    RunCells& cells = entry.shared;
+    cells.bump(cells.started);
     std::exception_ptr error;
     {
       RunningCoreScope scope(owner_);
@@ -56,8 +53,8 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
         error = std::current_exception();
       }
     }
-    entry.run_time.observe(now_ns() - start);
-    TaskEntry::drop(entry.running);
+    cells.run_time.observe(now_ns() - start, false);
+    cells.bump(cells.finished);
     {
       std::lock_guard lock(mutex_);
       const auto found = admitted_.find(id);
@@ -67,7 +64,7 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
     const bool will_retry = error != nullptr && !stop_.stop_requested() && !next.empty() &&
                             Policies::retryable(error);
     // Outside the lock: on_error is user code and may submit.
-    ledger_.settle(Settlement{id, &entry, error, stop_.stop_requested(), attempt, will_retry}, tally_);
+    ledger_.settle(Settlement{id, &entry, &cells, error, stop_.stop_requested(), attempt, will_retry}, tally_);
     if (!will_retry) break;
     task = std::move(next);
     std::lock_guard lock(mutex_);
@@ -87,7 +84,10 @@ void InlineRunner::close() {
 
 bool InlineRunner::drain(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cancel_grace) {
   if (idle_.wait_until(deadline, [&] { return idle(); })) return false;
-  settle_all(State::queued, [&](TaskId id, TaskEntry& entry) { ledger_.discard(id, entry); });
+  settle_all(State::queued, [&](TaskId id, TaskEntry& entry) {
+    TaskEntry::bump(entry.left_other);
+    ledger_.discard(id, entry);
+  });
   stop_.request_stop();
   const auto none_running = [&] {
     std::lock_guard lock(mutex_);

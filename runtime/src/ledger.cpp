@@ -28,28 +28,29 @@ void print_line(const std::string& line) noexcept {
 }  // namespace
 
 void Ledger::settle(const Settlement& run, Tally& tally) {
-  TaskEntry& entry = *run.entry;
+  const TaskEntry& entry = *run.entry;
+  RunCells& cells = *run.cells;
   if (run.will_retry) {
     report_error(run);
     tally.bump(tally.retried);
-    TaskEntry::bump(entry.retried);
+    cells.bump(cells.retried);
     return;
   }
   switch (decide_outcome(run.error != nullptr, run.stop_requested)) {
     case Outcome::completed:
       tally.bump(tally.completed);
-      TaskEntry::bump(entry.completed);
+      cells.bump(cells.completed);
       return;
     case Outcome::failed:
       report_error(run);
       if (run.stop_requested) record(run.id, entry.name, TaskState::failed);
       tally.bump(tally.failed);
-      TaskEntry::bump(entry.failed);
+      cells.bump(cells.failed);
       return;
     case Outcome::stopped:
       record(run.id, entry.name, TaskState::stopped);
       tally.bump(tally.stopped);
-      TaskEntry::bump(entry.cancelled);
+      cells.bump(cells.stopped);
       return;
   }
 }

@@ -59,6 +59,7 @@ struct alignas(64) Tally {
 struct Settlement {
   TaskId id = 0;
   TaskEntry* entry = nullptr;
+  RunCells* cells = nullptr;  ///< where the runner counts it
   std::exception_ptr error;
   bool stop_requested = false;  ///< shutdown asked it to stop
   unsigned attempt = 1;

@@ -45,14 +45,17 @@ std::int64_t deadline_of(const TaskEntry& entry) {
 
 }  // namespace
 
-Policies::Policies(Ledger& ledger, std::function<void(HeldTask&&)> release)
-    : ledger_(ledger), release_(std::move(release)), timers_([this](HeldTask&& task) {
+Policies::Policies(Ledger& ledger, Signal& idle, std::function<void(HeldTask&&)> release)
+    : ledger_(ledger), idle_(idle), release_(std::move(release)), timers_([this](HeldTask&& task) {
         // Counted as scheduled until it is queued (or running, or waiting for
-        // a place), so that wait_idle() never sees a moment of neither.
+        // a place), so that wait_idle() never sees a moment of neither; the
+        // task may have run to its end meanwhile, and its end's notice came
+        // while this still counted: notify again.
         TaskEntry& entry = *task.entry;
         release_(std::move(task));
         TaskEntry::drop(entry.scheduled);
         scheduled_.fetch_sub(1, std::memory_order_seq_cst);
+        idle_.notify();
       }) {}
 
 bool Policies::hold(HeldTask&& task, std::int64_t due_ns) {
@@ -77,6 +80,7 @@ bool Policies::hold_new(HeldTask&& task, std::int64_t due_ns) {
   std::lock_guard lock(mutex_);
   if (closed_) return false;
   TaskEntry::bump(entry.submitted);
+  TaskEntry::bump(entry.delayed_submitted);
   hold_locked(std::move(task), due_ns);
   return true;
 }
@@ -155,6 +159,7 @@ void Policies::close() {
     TaskEntry::drop(held.entry->scheduled);
     scheduled_.fetch_sub(1, std::memory_order_seq_cst);
   }
+  idle_.notify();
 }
 
 void Policies::discard_waiting(const TaskTable& table) {
@@ -162,10 +167,11 @@ void Policies::discard_waiting(const TaskTable& table) {
     if (!entry.gate) return;
     for (HeldTask& held : entry.gate->take_waiting()) {
       ledger_.discard(held.id, entry, "waiting for a concurrency slot");
-      TaskEntry::drop(entry.queued);
+      TaskEntry::bump(entry.left_other);
       parked.fetch_sub(1, std::memory_order_seq_cst);
     }
   });
+  idle_.notify();
 }
 
 }  // namespace bg::detail

@@ -18,6 +18,7 @@
 #include <bg/detail/erased_task.hpp>
 
 #include "ledger.hpp"
+#include "signal.hpp"
 #include "task_entry.hpp"
 #include "timers.hpp"
 
@@ -27,8 +28,9 @@ class TaskTable;
 
 class Policies {
  public:
-  /// `release` admits a held task that is due (the core's admit_held).
-  Policies(Ledger& ledger, std::function<void(HeldTask&&)> release);
+  /// `release` admits a held task that is due (the core's admit_held);
+  /// `idle` is notified when the last scheduled task has moved on.
+  Policies(Ledger& ledger, Signal& idle, std::function<void(HeldTask&&)> release);
   Policies(const Policies&) = delete;
   Policies& operator=(const Policies&) = delete;
 
@@ -105,6 +107,7 @@ class Policies {
   void hold_locked(HeldTask&& task, std::int64_t due_ns);
 
   Ledger& ledger_;
+  Signal& idle_;
   const std::function<void(HeldTask&&)> release_;
   Timers timers_;
   std::mutex mutex_;  ///< closed_ with hold(): nothing is held after close()

@@ -65,8 +65,10 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry
     // queue is sealed the counts are final.
     TaskEntry::bump(entries[i]->submitted);
     ErasedTask& task = pending.task(i);
-    if (task.async_ops() != nullptr) continue;  // started by the core on its backend
-    TaskEntry::bump(entries[i]->queued);
+    if (task.async_ops() != nullptr) {
+      TaskEntry::bump(entries[i]->async_submitted);
+      continue;  // started by the core on its backend
+    }
     Slot& slot = next_slot(index);
     slot.ops = task.release_into(slot.storage);
     slot.id = start + i;

@@ -19,7 +19,7 @@ TaskEntry& TaskTable::add(std::string_view name, std::size_t bucket) {
   } else if (const TaskPolicy* registered = registered_policy(name)) {
     policy = *registered;
   }
-  auto& entry = entries_.emplace_back(std::make_unique<TaskEntry>(name, policy));
+  auto& entry = entries_.emplace_back(std::make_unique<TaskEntry>(name, policy, entries_.size()));
   entry->next = buckets_[bucket].load(std::memory_order_relaxed);
   buckets_[bucket].store(entry.get(), std::memory_order_release);
   return *entry;
@@ -47,15 +47,22 @@ void TaskTable::set_policy(std::string_view name, const TaskPolicy& policy) {
   set_policies_.emplace_back(std::string(name), policy);
 }
 
-std::vector<TaskStats> TaskTable::snapshot() const {
+std::vector<TaskStats> TaskTable::snapshot(const std::vector<const RunShard*>& shards) const {
   std::vector<TaskStats> out;
   {
     std::lock_guard lock(mutex_);
     out.reserve(entries_.size());
-    for (const auto& e : entries_) out.push_back(e->snapshot());
+    for (const auto& e : entries_) out.push_back(detail::snapshot(*e, shards));
   }
   std::sort(out.begin(), out.end(), [](const TaskStats& a, const TaskStats& b) { return a.name < b.name; });
   return out;
+}
+
+std::uint64_t TaskTable::submitted() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& e : entries_) total += e->submitted.load(std::memory_order_seq_cst);
+  return total;
 }
 
 }  // namespace bg::detail

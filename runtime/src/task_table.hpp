@@ -41,8 +41,10 @@ class TaskTable {
   /// once the name has been submitted (its runs already follow a policy).
   void set_policy(std::string_view name, const TaskPolicy& policy);
 
-  /// Every entry's snapshot, sorted by name.
-  [[nodiscard]] std::vector<TaskStats> snapshot() const;
+  /// Every entry's stats with the workers' `shards`, sorted by name.
+  [[nodiscard]] std::vector<TaskStats> snapshot(const std::vector<const RunShard*>& shards) const;
+  /// Submissions accepted, every name together.
+  [[nodiscard]] std::uint64_t submitted() const;
 
   /// Calls f(entry) for every entry.
   template <class F>

@@ -153,10 +153,10 @@ bool WorkerPool::run_one(Worker& worker, const TaskOps* ops, TaskStorage& storag
                          std::int64_t ready_ns, Done&& done) {
   const TaskId id = worker.task_id;
   TaskEntry& entry = *worker.task_entry;
+  RunCells& cells = worker.shard.cells(entry);
   const std::int64_t start = now_ns();
-  entry.queue_wait.observe(start - ready_ns);
-  TaskEntry::drop(entry.queued);
-  TaskEntry::bump(entry.running);
+  cells.queue_wait.observe(start - ready_ns, cells.single_writer);
+  cells.bump(cells.started);
 
   std::exception_ptr error;
   bool will_retry = false;
@@ -183,14 +183,15 @@ bool WorkerPool::run_one(Worker& worker, const TaskOps* ops, TaskStorage& storag
       will_retry = policies_.retry(run, entry, id, attempt, error, worker.stop.stop_requested());
     }
   }
-  entry.run_time.observe(now_ns() - start);
-  TaskEntry::drop(entry.running);
+  cells.run_time.observe(now_ns() - start, cells.single_writer);
+  cells.bump(cells.finished);
 
   int expected = kRunning;
   if (!worker.phase.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {
     return false;  // shutdown abandoned it and recorded it; nothing more to say
   }
-  ledger_.settle(Settlement{id, &entry, error, worker.stop.stop_requested(), attempt, will_retry}, worker.tally);
+  ledger_.settle(Settlement{id, &entry, &cells, error, worker.stop.stop_requested(), attempt, will_retry},
+                 worker.tally);
   return true;
 }
 
@@ -238,6 +239,13 @@ void WorkerPool::stop_and_join_or_abandon() {
       worker->thread.join();
     }
   }
+}
+
+std::vector<const RunShard*> WorkerPool::shards() const {
+  std::vector<const RunShard*> out;
+  out.reserve(workers_.size());
+  for (const auto& worker : workers_) out.push_back(&worker->shard);
+  return out;
 }
 
 std::uint64_t WorkerPool::running() const noexcept {

@@ -50,6 +50,8 @@ class WorkerPool {
   /// still running a task.
   void stop_and_join_or_abandon();
 
+  /// Every worker's per-task cells, for TaskTable::snapshot.
+  [[nodiscard]] std::vector<const RunShard*> shards() const;
   /// Tasks being run or settled now, counted from the workers' own state.
   [[nodiscard]] std::uint64_t running() const noexcept;
   /// Adds what the workers settled to `stats`; returns how many were stopped.
@@ -70,6 +72,7 @@ class WorkerPool {
     TaskId task_id = 0;
     TaskEntry* task_entry = nullptr;
     Tally tally{/*one_writer=*/true};
+    RunShard shard;  ///< per-task counts and histograms of this worker's runs
   };
 
   void worker_loop(Worker& worker, const Core* owner);

@@ -11,4 +11,5 @@
 // Bumped whenever the contract between generated code and the runtime changes
 // (detail::TaskName, detail::submit_to_current, Registry layout).
 // 2: registry tables registered per library; defaulted and value-checked arguments.
-#define BG_RUNTIME_REVISION 2
+// 3: TaskInfo::policy, ErasedTask::make_copyable, delayed submission.
+#define BG_RUNTIME_REVISION 3
