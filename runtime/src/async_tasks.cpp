@@ -47,11 +47,11 @@ void AsyncTasks::admit(AsyncRun& run, TaskId id, TaskEntry& entry, unsigned atte
   live_.fetch_add(1, std::memory_order_seq_cst);
 }
 
-void AsyncTasks::begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_ns) {
+void AsyncTasks::begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_tick) {
   TaskEntry& entry = *run.entry_;
-  run.start_ns_ = now_ns();
+  run.start_ns_ = metric_now();
   RunCells& cells = entry.shared;
-  cells.queue_wait.observe(run.start_ns_ - ready_ns, false);
+  cells.queue_wait.observe(metric_ns(run.start_ns_ - ready_tick), false);
   cells.bump(cells.started);
   cells.bump(cells.started_async);
   if (entry.plain) return;
@@ -83,7 +83,7 @@ void AsyncTasks::finish(AsyncRun& run, std::exception_ptr error) noexcept {
   if (run.watched_ && policies_.unwatch(entry, {run.watch_due_, run.watch_sequence_})) {
     error = Policies::time_limit_error(entry, error);
   }
-  entry.shared.run_time.observe(now_ns() - run.start_ns_, false);
+  entry.shared.run_time.observe(metric_ns(metric_now() - run.start_ns_), false);
   entry.shared.bump(entry.shared.finished);
   int expected = kRunning;
   if (!run.phase_.compare_exchange_strong(expected, kSettling, std::memory_order_acq_rel)) {

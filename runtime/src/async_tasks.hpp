@@ -57,7 +57,7 @@ class AsyncTasks {
              const std::unique_lock<std::mutex>&);
   /// Just before launching an admitted run: metrics, the copy for a retry
   /// and the time limit's watchdog (`task` is not yet moved into the run).
-  void begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_ns);
+  void begin(AsyncRun& run, const ErasedTask& task, std::int64_t ready_tick);
   /// Ends what admit() began: shutdown stops backends only once every
   /// admitted task has reached its backend.
   void launched(std::size_t count) noexcept;

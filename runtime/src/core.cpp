@@ -55,6 +55,7 @@ Core::Core(Config config)
   if (config_.shutdown_timeout.count() < 0 || config_.cancel_grace.count() < 0) {
     throw Error("bg::Config: shutdown_timeout and cancel_grace must not be negative");
   }
+  (void)MetricClock::get();  // calibrated here (about 2 ms, once per process), not on a task's path
   if (config_.io_threads == 0) {
     throw Error("bg::Config: io_threads must be at least 1 (the threads that run coroutine tasks, started "
                 "only when the first one is submitted)");
@@ -102,7 +103,7 @@ Refusal Core::submit(const PendingTasks& pending, TaskId& first, bool continuati
   if (config_.queue_capacity != 0 && count > config_.queue_capacity) {
     return refuse(Refusal::queue_full);  // could never fit, even when blocking
   }
-  const std::int64_t ready = now_ns();
+  const std::int64_t ready = metric_now();
   for (;;) {
     switch (queue_.push(pending, entries.span(), count, last_id_, first, ready, continuation)) {
       case TaskQueue::Push::ok:
@@ -131,7 +132,7 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::span<Task
   std::shared_ptr<AsyncRun> one;
   std::vector<std::shared_ptr<AsyncRun>> many(count > 1 ? count : 0);
   const auto run_at = [&](std::size_t i) -> std::shared_ptr<AsyncRun>& { return count > 1 ? many[i] : one; };
-  const std::int64_t ready = now_ns();
+  const std::int64_t ready = metric_now();
   std::size_t parked = 0;
   {
     auto lock = async_.lock();
@@ -201,7 +202,7 @@ SubmitResult Core::submit_at(std::string_view name, ErasedTask& task, Clock::tim
   if (config_.run_inline || due_ns <= now_ns()) return submit(name, task);
   TaskEntry& entry = tasks_.get(name);
   const TaskId id = last_id_.fetch_add(1, std::memory_order_relaxed) + 1;
-  HeldTask held{std::move(task), id, &entry, 1, due_ns};
+  HeldTask held{std::move(task), id, &entry, 1, 0};  // ready when released
   if (!policies_.hold_new(std::move(held), due_ns)) {
     task = std::move(held.task);  // refused: the caller keeps its task
     TaskEntry::bump(entry.rejected);
@@ -219,7 +220,7 @@ void Core::admit_held(HeldTask&& held, bool from_gate) {
   }
   // A blocking task come due: into the queue under its id, as a
   // continuation (accepted during the grace period, until the seal).
-  held.ready_ns = now_ns();
+  held.ready_tick = metric_now();
   const TaskId id = held.id;
   TaskEntry::bump(entry.entered_other);
   if (queue_.push_held(std::move(held)) != TaskQueue::Push::ok) {
@@ -237,7 +238,7 @@ void Core::launch_held(HeldTask&& held, bool from_gate) {
     policies_.parked.fetch_sub(1, std::memory_order_seq_cst);
     TaskEntry::bump(entry.left_other);
   };
-  if (!from_gate) held.ready_ns = now_ns();
+  if (!from_gate) held.ready_tick = metric_now();
   if (entry.gate && !from_gate && !entry.gate->enter_or_park([&] {
         policies_.parked.fetch_add(1, std::memory_order_seq_cst);
         TaskEntry::bump(entry.entered_other);
@@ -268,7 +269,7 @@ void Core::launch_held(HeldTask&& held, bool from_gate) {
   }
   leave_gate();  // after admission: never seen neither waiting nor running
   try {
-    async_.begin(*run, held.task, held.ready_ns);
+    async_.begin(*run, held.task, held.ready_tick);
     held.task.launch(*run);
   } catch (...) {
     async_.settle_unlaunched(*run, std::current_exception());

@@ -41,7 +41,7 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
   }
   for (unsigned attempt = 1;; ++attempt) {
     ErasedTask next = !entry.plain && attempt <= entry.policy.retries ? task.clone() : ErasedTask{};
-    const std::int64_t start = now_ns();
+    const std::int64_t start = metric_now();
     RunCells& cells = entry.shared;
     cells.bump(cells.started);
     std::exception_ptr error;
@@ -53,7 +53,7 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
         error = std::current_exception();
       }
     }
-    cells.run_time.observe(now_ns() - start, false);
+    cells.run_time.observe(metric_ns(metric_now() - start), false);
     cells.bump(cells.finished);
     {
       std::lock_guard lock(mutex_);

@@ -97,7 +97,7 @@ TaskStats snapshot(const TaskEntry& entry, const std::vector<const RunShard*>& s
   for (const RunShard* shard : shards) {
     if (const RunCells* cells = shard->find(entry)) add_cells(*cells);
   }
-  out.submitted = load(entry.submitted);
+  out.submitted = load(entry.submitted) + load(entry.submitted_queue);
   out.rejected = load(entry.rejected);
   out.cancelled = load(entry.cancelled) + stopped;
   out.scheduled = load(entry.scheduled);

@@ -71,7 +71,7 @@ struct HeldTask {
   TaskId id = 0;
   TaskEntry* entry = nullptr;
   unsigned attempt = 1;
-  std::int64_t ready_ns = 0;  ///< when it became ready to run (queue wait starts here)
+  std::int64_t ready_tick = 0;  ///< when it became ready to run (queue wait starts here)
 };
 
 /// bg::concurrency(k): at most k runs at once. Runs over the limit wait
@@ -137,7 +137,8 @@ struct TaskEntry {
 
   // Written by producers only (under the queue's tail lock on the plain
   // path), so that a worker never pulls this line away from them.
-  alignas(64) std::atomic<std::uint64_t> submitted{0};
+  alignas(64) std::atomic<std::uint64_t> submitted_queue{0};  ///< by TaskQueue::push, under its tail lock
+  std::atomic<std::uint64_t> submitted{0};                    ///< every other path
   std::atomic<std::uint64_t> rejected{0};
 
   // The rare paths: coroutine tasks, delays, gates, shutdown. `queued` is

@@ -52,7 +52,7 @@ Slot& TaskQueue::next_slot(std::uint64_t index) {
 
 TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry* const> entries,
                                 std::size_t blocking, std::atomic<TaskId>& ids, TaskId& first,
-                                std::int64_t ready_ns, bool continuation) {
+                                std::int64_t ready_tick, bool continuation) {
   std::lock_guard lock(tail_mutex_);
   if (sealed_.load(std::memory_order_relaxed) || (closed_.load(std::memory_order_relaxed) && !continuation)) return Push::closed;
   if (!has_room(blocking)) return Push::full;
@@ -63,7 +63,7 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry
     // Counted under the tail lock, before a worker can see the task: a
     // snapshot never sees it run before it was submitted, and once the
     // queue is sealed the counts are final.
-    TaskEntry::bump(entries[i]->submitted);
+    add(entries[i]->submitted_queue, /*single_writer=*/true);  // the tail lock makes this thread its only writer
     ErasedTask& task = pending.task(i);
     if (task.async_ops() != nullptr) {
       TaskEntry::bump(entries[i]->async_submitted);
@@ -73,7 +73,7 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry
     slot.ops = task.release_into(slot.storage);
     slot.id = start + i;
     slot.entry = entries[i];
-    slot.ready_ns = ready_ns;
+    slot.ready_tick = ready_tick;
     slot.attempt = 1;
     ++index;
   }
@@ -90,7 +90,7 @@ TaskQueue::Push TaskQueue::push_held(HeldTask&& task) {
   slot.ops = task.task.release_into(slot.storage);
   slot.id = task.id;
   slot.entry = task.entry;
-  slot.ready_ns = task.ready_ns;
+  slot.ready_tick = task.ready_tick;
   slot.attempt = task.attempt;
   tail_.store(index + 1, std::memory_order_release);
   return Push::ok;

@@ -35,7 +35,7 @@ struct alignas(64) Slot {
   const TaskOps* ops = nullptr;
   TaskId id = 0;
   TaskEntry* entry = nullptr;  ///< the task name's policy and metrics
-  std::int64_t ready_ns = 0;   ///< when it was queued (its queue wait starts)
+  std::int64_t ready_tick = 0;   ///< when it was queued (its queue wait starts)
   unsigned attempt = 1;
 };
 static_assert(sizeof(Slot) == 128);
@@ -69,9 +69,9 @@ class TaskQueue {
   /// of `pending` from `ids` (the last id given), consecutive within one
   /// push, so that a batch's coroutine tasks, which the queue skips, keep
   /// their place in the batch's ids; `first` receives the first.
-  /// entries[i] is the entry of pending task i; ready_ns is now.
+  /// entries[i] is the entry of pending task i; ready_tick is now.
   Push push(const PendingTasks& pending, std::span<TaskEntry* const> entries, std::size_t blocking,
-            std::atomic<TaskId>& ids, TaskId& first, std::int64_t ready_ns, bool continuation = false);
+            std::atomic<TaskId>& ids, TaskId& first, std::int64_t ready_tick, bool continuation = false);
   /// A task that waited outside the queue and is due (a delayed task, a
   /// retry), under the id it already has. Accepted until seal(), whatever
   /// the capacity: it was admitted when it was submitted.

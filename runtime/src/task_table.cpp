@@ -6,6 +6,11 @@
 
 namespace bg::detail {
 
+std::uint64_t TaskTable::next_id() noexcept {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 TaskEntry& TaskTable::add(std::string_view name, std::size_t bucket) {
   std::lock_guard lock(mutex_);
   for (TaskEntry* e = buckets_[bucket].load(std::memory_order_acquire); e != nullptr; e = e->next) {
@@ -61,7 +66,9 @@ std::vector<TaskStats> TaskTable::snapshot(const std::vector<const RunShard*>& s
 std::uint64_t TaskTable::submitted() const {
   std::lock_guard lock(mutex_);
   std::uint64_t total = 0;
-  for (const auto& e : entries_) total += e->submitted.load(std::memory_order_seq_cst);
+  for (const auto& e : entries_) {
+    total += e->submitted.load(std::memory_order_seq_cst) + e->submitted_queue.load(std::memory_order_seq_cst);
+  }
   return total;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -30,6 +31,23 @@ class TaskTable {
 
   /// The entry of `name` (static storage), made on first use.
   TaskEntry& get(std::string_view name) {
+    // Most threads submit the same task again and again, under the same
+    // literal: remember the last one, per thread, before hashing the name.
+    thread_local LastLookup last;
+    if (last.table == id_ && last.data == name.data() && last.size == name.size()) return *last.entry;
+    TaskEntry& entry = find_or_add(name);
+    last = {id_, name.data(), name.size(), &entry};
+    return entry;
+  }
+
+ private:
+  struct LastLookup {
+    std::uint64_t table = 0;
+    const char* data = nullptr;
+    std::size_t size = 0;
+    TaskEntry* entry = nullptr;
+  };
+  TaskEntry& find_or_add(std::string_view name) {
     const std::size_t bucket = hash(name) % kBuckets;
     for (TaskEntry* e = buckets_[bucket].load(std::memory_order_acquire); e != nullptr; e = e->next) {
       if (e->name == name) return *e;
@@ -37,6 +55,7 @@ class TaskTable {
     return add(name, bucket);
   }
 
+ public:
   /// Gives `name` a policy before its first submission. Throws bg::Error
   /// once the name has been submitted (its runs already follow a policy).
   void set_policy(std::string_view name, const TaskPolicy& policy);
@@ -62,6 +81,10 @@ class TaskTable {
   }
   TaskEntry& add(std::string_view name, std::size_t bucket);
 
+  static std::uint64_t next_id() noexcept;
+  /// Never reused, unlike an address: a thread's remembered lookup can
+  /// never point into a table that has gone.
+  const std::uint64_t id_ = next_id();
   std::array<std::atomic<TaskEntry*>, kBuckets> buckets_{};
   mutable std::mutex mutex_;
   std::deque<std::unique_ptr<TaskEntry>> entries_;

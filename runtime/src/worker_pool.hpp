@@ -73,6 +73,7 @@ class WorkerPool {
     TaskEntry* task_entry = nullptr;
     Tally tally{/*one_writer=*/true};
     RunShard shard;  ///< per-task counts and histograms of this worker's runs
+    std::int64_t last_end = 0;  ///< metric time the last run ended; 0 after waiting for work
   };
 
   void worker_loop(Worker& worker, const Core* owner);
@@ -83,7 +84,7 @@ class WorkerPool {
   /// Runs the worker's task (task_id, task_entry) stored at (ops, storage),
   /// destroys it, calls `done` and settles it; false when abandoned.
   template <class Done>
-  bool run_one(Worker& worker, const TaskOps* ops, TaskStorage& storage, unsigned attempt, std::int64_t ready_ns,
+  bool run_one(Worker& worker, const TaskOps* ops, TaskStorage& storage, unsigned attempt, std::int64_t ready_tick,
                Done&& done);
   /// A claimed task over its concurrency limit waits in its gate: true
   /// when it was parked there (under the queue's head lock).
