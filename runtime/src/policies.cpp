@@ -19,16 +19,6 @@ double jitter() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
 
-bool is_no_retry(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const NoRetry&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 std::string what_of(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
@@ -100,14 +90,9 @@ std::exception_ptr Policies::conclude(Attempt& attempt, TaskEntry& entry, std::e
   return error;
 }
 
-bool Policies::retry(Attempt& attempt, TaskEntry& entry, TaskId id, unsigned number,
-                     const std::exception_ptr& error, bool stop_requested) {
-  return retry(std::move(attempt.next), entry, id, number, error, stop_requested);
-}
-
 bool Policies::retry(ErasedTask&& next, TaskEntry& entry, TaskId id, unsigned number,
                      const std::exception_ptr& error, bool stop_requested) {
-  if (error == nullptr || stop_requested || number > entry.policy.retries || is_no_retry(error)) return false;
+  if (error == nullptr || stop_requested || number > entry.policy.retries || !retryable(error)) return false;
   if (next.empty()) {
     if (!entry.warned_not_copyable.exchange(true)) {
       const std::string line = "bg: task '" + std::string(entry.name) +
@@ -123,7 +108,15 @@ bool Policies::retry(ErasedTask&& next, TaskEntry& entry, TaskId id, unsigned nu
   return hold(std::move(held), now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count());
 }
 
-bool Policies::retryable(const std::exception_ptr& error) { return !is_no_retry(error); }
+bool Policies::retryable(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const NoRetry&) {
+    return false;
+  } catch (...) {
+    return true;
+  }
+}
 
 Timers::Key Policies::watch(TaskEntry& entry, std::function<void()> on_expiry) {
   return timers_.at(deadline_of(entry), [&entry, on_expiry = std::move(on_expiry)] {

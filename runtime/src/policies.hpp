@@ -68,11 +68,8 @@ class Policies {
   const std::stop_source* begin(Attempt& attempt, TaskEntry& entry, unsigned number, const TaskOps* ops,
                                 const TaskStorage& storage, const std::stop_source& shutdown_stop);
   /// After the run: the run's error, replaced by TimeLimitExceeded if the
-  /// limit passed. Then schedules the retry if the policy calls for one;
-  /// returns whether it did.
+  /// limit passed.
   std::exception_ptr conclude(Attempt& attempt, TaskEntry& entry, std::exception_ptr error);
-  bool retry(Attempt& attempt, TaskEntry& entry, TaskId id, unsigned number, const std::exception_ptr& error,
-             bool stop_requested);
 
   // --- coroutine runs ------------------------------------------------
 
@@ -84,7 +81,8 @@ class Policies {
   [[nodiscard]] static bool retryable(const std::exception_ptr& error);
   /// The error for a run that timed out (`error`: what it threw, if anything).
   [[nodiscard]] static std::exception_ptr time_limit_error(const TaskEntry& entry, const std::exception_ptr& error);
-  /// Schedules a retry of a coroutine run (its copy made before launch).
+  /// Schedules the retry of a failed run from `next` (the copy made
+  /// before it ran) if the policy calls for one; returns whether it did.
   bool retry(ErasedTask&& next, TaskEntry& entry, TaskId id, unsigned number, const std::exception_ptr& error,
              bool stop_requested);
 

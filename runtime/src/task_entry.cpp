@@ -55,11 +55,6 @@ std::deque<HeldTask> Gate::take_waiting() {
   return std::exchange(waiting_, {});
 }
 
-std::uint64_t Gate::waiting() const {
-  std::lock_guard lock(mutex_);
-  return waiting_.size();
-}
-
 RunCells& RunShard::cells(TaskEntry& entry) {
   if (entry.index >= kSlots) return entry.shared;
   RunCells* mine = slots_[entry.index].load(std::memory_order_relaxed);

@@ -100,7 +100,6 @@ class Gate {
   std::optional<HeldTask> leave();
   /// End of the grace period: the waiting tasks, to be discarded.
   std::deque<HeldTask> take_waiting();
-  [[nodiscard]] std::uint64_t waiting() const;
 
  private:
   const unsigned limit_;

@@ -183,7 +183,7 @@ bool WorkerPool::run_one(Worker& worker, const TaskOps* ops, TaskStorage& storag
     done();
     error = policies_.conclude(run, entry, std::move(error));
     if (worker.phase.load(std::memory_order_acquire) == kRunning) {
-      will_retry = policies_.retry(run, entry, id, attempt, error, worker.stop.stop_requested());
+      will_retry = policies_.retry(std::move(run.next), entry, id, attempt, error, worker.stop.stop_requested());
     }
   }
   const std::int64_t end = metric_now();

@@ -15,6 +15,7 @@
 
 #include <bg/bg.hpp>
 
+#include "../support/failures.hpp"
 #include "../support/retryable.hpp"
 #include "../support/sync.hpp"
 
@@ -22,22 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// What on_error saw, in order.
-struct Failures {
-  struct Seen {
-    unsigned attempt;
-    bool will_retry;
-    std::string what;
-  };
-  std::mutex mutex;
-  std::vector<Seen> seen;
-  std::function<void(const bg::TaskError&)> handler() {
-    return [this](const bg::TaskError& e) {
-      std::lock_guard lock(mutex);
-      seen.push_back({e.attempt, e.will_retry, e.what});
-    };
-  }
-};
+using bg::test::Failures;
 
 const bg::TaskStats& stats_of(const std::vector<bg::TaskStats>& all, std::string_view name) {
   const auto it = std::find_if(all.begin(), all.end(), [&](const bg::TaskStats& t) { return t.name == name; });
@@ -261,12 +247,8 @@ TEST(Retry, InlineModeRetriesAtOnce) {
 }
 
 TEST(TimeLimit, ARunPastItsLimitIsStoppedAndFailsWithTimeLimitExceeded) {
-  std::mutex mutex;
-  std::exception_ptr error;
-  bg::Lifespan life{{.workers = 1, .on_error = [&](const bg::TaskError& e) {
-                       std::lock_guard lock(mutex);
-                       error = e.exception;
-                     }}};
+  Failures failures;
+  bg::Lifespan life{{.workers = 1, .on_error = failures.handler()}};
   life.set_policy("slow", {.timeout = 50ms});
   const auto start = std::chrono::steady_clock::now();
   life.add_named_task("slow", [](const bg::Context& context) {
@@ -276,8 +258,8 @@ TEST(TimeLimit, ARunPastItsLimitIsStoppedAndFailsWithTimeLimitExceeded) {
   });
   life.wait_idle();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
-  ASSERT_NE(error, nullptr);
-  EXPECT_THROW(std::rethrow_exception(error), bg::TimeLimitExceeded);
+  ASSERT_EQ(failures.seen.size(), 1U);
+  EXPECT_THROW(std::rethrow_exception(failures.seen[0].exception), bg::TimeLimitExceeded);
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 1, .failed = 1}));
   const auto task = stats_of(life.task_stats(), "slow");
   EXPECT_EQ(task.timed_out, 1U);
@@ -339,26 +321,22 @@ TEST(TimeLimit, ShutdownStillStopsARunWithALimit) {
 TEST(Concurrency, AtMostKRunAtOnceInSubmissionOrder) {
   bg::Lifespan life{{.workers = 4}};
   life.set_policy("limited", {.concurrency = 2});
-  std::atomic<int> now{0};
-  std::atomic<int> most{0};
+  bg::test::Peak peak;
   std::mutex mutex;
   std::vector<int> order;
   for (int i = 0; i < 40; ++i) {
     life.add_named_task("limited", [&, i] {
-      const int running = ++now;
-      int seen = most.load();
-      while (running > seen && !most.compare_exchange_weak(seen, running)) {
-      }
+      peak.enter();
       {
         std::lock_guard lock(mutex);
         order.push_back(i);
       }
       std::this_thread::sleep_for(2ms);
-      --now;
+      peak.leave();
     });
   }
   life.wait_idle();
-  EXPECT_EQ(most.load(), 2);
+  EXPECT_EQ(peak.most(), 2);
   ASSERT_EQ(order.size(), 40U);
   // Starts follow submission order, give or take the two places.
   for (std::size_t i = 0; i < order.size(); ++i) EXPECT_LE(std::abs(order[i] - static_cast<int>(i)), 1) << i;
@@ -372,18 +350,16 @@ TEST(Concurrency, AFloodOfOneLimitedTaskDoesNotHoldUpOtherTasks) {
   life.set_policy("limited", {.concurrency = 1});
   bg::test::Gate release;
   std::atomic<int> limited_runs{0};
-  std::atomic<int> limited_now{0};
-  std::atomic<int> limited_most{0};
+  bg::test::Peak limited_peak;
   std::vector<int> order;  // written by one run at a time (the limit is 1)
   order.reserve(kFlood);
   for (int i = 0; i < kFlood; ++i) {
     life.add_named_task("limited", [&, i] {
-      const int running = ++limited_now;
-      if (running > limited_most.load()) limited_most = running;
+      limited_peak.enter();
       if (i == 0) release.wait();  // the first one holds the only place
       order.push_back(i);
       ++limited_runs;
-      --limited_now;
+      limited_peak.leave();
     });
   }
   std::atomic<int> others{0};
@@ -399,7 +375,7 @@ TEST(Concurrency, AFloodOfOneLimitedTaskDoesNotHoldUpOtherTasks) {
   release.open();
   life.wait_idle();
   EXPECT_EQ(limited_runs.load(), kFlood);
-  EXPECT_EQ(limited_most.load(), 1);
+  EXPECT_EQ(limited_peak.most(), 1);
   for (int i = 0; i < kFlood; ++i) ASSERT_EQ(order[static_cast<std::size_t>(i)], i);  // submission order
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = kFlood + kOthers, .completed = kFlood + kOthers}));
 }

@@ -19,26 +19,18 @@
 #include <bg/asio.hpp>
 #include <bg/bg.hpp>
 
+#include "asio_sleep.hpp"
+#include "failures.hpp"
 #include "retryable.hpp"
 
 using namespace std::chrono_literals;
 
-namespace {
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-  co_await timer.async_wait(asio::use_awaitable);
-}
-
-}  // namespace
+using bg::test::sleep_for;
 
 TEST(CoroutinePolicies, AFailingCoroutineIsRetriedWithItsAttemptNumber) {
+  bg::test::Failures failures;
+  bg::Lifespan life{{.workers = 1, .on_error = failures.handler()}};
   std::mutex mutex;
-  std::vector<std::pair<unsigned, bool>> failures;
-  bg::Lifespan life{{.workers = 1, .on_error = [&](const bg::TaskError& e) {
-                       std::lock_guard lock(mutex);
-                       failures.emplace_back(e.attempt, e.will_retry);
-                     }}};
   life.set_policy("flaky", {.retries = 3, .backoff_base = 1ms, .backoff_cap = 2ms});
   std::vector<unsigned> attempts;  // one coroutine at a time: written in turn
   bg::test::add_retryable_task(life, "flaky", [&](const bg::Context& context, std::string word) -> asio::awaitable<void> {
@@ -52,17 +44,13 @@ TEST(CoroutinePolicies, AFailingCoroutineIsRetriedWithItsAttemptNumber) {
   }, std::string("hello"));
   life.wait_idle();
   EXPECT_EQ(attempts, (std::vector<unsigned>{1, 2, 3}));
-  EXPECT_EQ(failures, (std::vector<std::pair<unsigned, bool>>{{1, true}, {2, true}}));
+  EXPECT_EQ(failures.attempts(), (std::vector<std::pair<unsigned, bool>>{{1, true}, {2, true}}));
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 1, .completed = 1, .retried = 2}));
 }
 
 TEST(CoroutinePolicies, ACoroutinePastItsLimitIsCancelledAndFailsWithTimeLimitExceeded) {
-  std::mutex mutex;
-  std::exception_ptr error;
-  bg::Lifespan life{{.workers = 1, .on_error = [&](const bg::TaskError& e) {
-                       std::lock_guard lock(mutex);
-                       error = e.exception;
-                     }}};
+  bg::test::Failures failures;
+  bg::Lifespan life{{.workers = 1, .on_error = failures.handler()}};
   life.set_policy("slow", {.timeout = 50ms});
   std::atomic<bool> aborted{false};
   const auto start = std::chrono::steady_clock::now();
@@ -77,8 +65,8 @@ TEST(CoroutinePolicies, ACoroutinePastItsLimitIsCancelledAndFailsWithTimeLimitEx
   life.wait_idle();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
   EXPECT_TRUE(aborted.load());
-  ASSERT_NE(error, nullptr);
-  EXPECT_THROW(std::rethrow_exception(error), bg::TimeLimitExceeded);
+  ASSERT_EQ(failures.seen.size(), 1U);
+  EXPECT_THROW(std::rethrow_exception(failures.seen[0].exception), bg::TimeLimitExceeded);
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 1, .failed = 1}));
   const auto tasks = life.task_stats();
   ASSERT_EQ(tasks.size(), 1U);
@@ -89,24 +77,20 @@ TEST(CoroutinePolicies, ACoroutinePastItsLimitIsCancelledAndFailsWithTimeLimitEx
 TEST(CoroutinePolicies, AtMostKCoroutinesRunAtOnceAndTheRestWaitUnstarted) {
   bg::Lifespan life{{.workers = 1}};
   life.set_policy("limited", {.concurrency = 2});
-  std::atomic<int> now{0};
-  std::atomic<int> most{0};
+  bg::test::Peak peak;
   std::atomic<int> done{0};
   for (int i = 0; i < 20; ++i) {
     life.add_named_task("limited", [&]() -> asio::awaitable<void> {
-      const int running = ++now;
-      int seen = most.load();
-      while (running > seen && !most.compare_exchange_weak(seen, running)) {
-      }
+      peak.enter();
       co_await sleep_for(5ms);
-      --now;
+      peak.leave();
       ++done;
     });
   }
   EXPECT_EQ(life.stats().queued, 18U);  // waiting for a place, not started
   life.wait_idle();
   EXPECT_EQ(done.load(), 20);
-  EXPECT_EQ(most.load(), 2);
+  EXPECT_EQ(peak.most(), 2);
   EXPECT_EQ(life.stats(), (bg::Stats{.submitted = 20, .completed = 20}));
 }
 

@@ -22,16 +22,13 @@
 #include <bg/asio.hpp>
 #include <bg/bg.hpp>
 
+#include "asio_sleep.hpp"
 #include "sync.hpp"
 
 using namespace std::chrono_literals;
+using bg::test::sleep_for;
 
 namespace {
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-  co_await timer.async_wait(asio::use_awaitable);
-}
 
 /// Threads of this process, from /proc.
 std::size_t thread_count() {

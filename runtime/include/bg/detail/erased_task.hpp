@@ -333,7 +333,6 @@ class ErasedTask {
     task.ops_ = ops;
     return task;
   }
-  [[nodiscard]] bool copyable() const noexcept { return ops_ != nullptr && ops_->clone != nullptr; }
 
   /// Moves the task into raw storage owned by the core; this becomes empty.
   const TaskOps* release_into(TaskStorage& target) noexcept {
