@@ -13,6 +13,8 @@ packages=(
   libcpp-httplib-dev curl                             # the HTTP service example and its end-to-end test
   libasio-dev                                         # bgtasks::asio: coroutine tasks (standalone Asio)
   prometheus                                          # promtool: the e2e test validates GET /metrics
+  libhiredis-dev pkg-config redis-server              # bgtasks::redis: durable tasks; tests start their own server
+  python3-celery python3-redis                        # the durable-task benchmark's peer (Celery on the same Redis)
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include <bg/detail/task_ends.hpp>
 #include <bg/errors.hpp>
 
 #include "running_core.hpp"
@@ -163,6 +164,7 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::span<Task
       lock.lock();
     }
     const std::shared_ptr<const Core> owner = shared_from_this();
+    const unsigned attempt = submission_attempt();
     for (std::size_t i = 0; i < count; ++i) {
       if (run_at(i) == nullptr) continue;
       TaskEntry& entry = *entries[i];
@@ -171,13 +173,13 @@ Refusal Core::submit_with_coroutines(const PendingTasks& pending, std::span<Task
       if (entry.gate && !entry.gate->enter_or_park([&] {
             policies_.parked.fetch_add(1, std::memory_order_seq_cst);
             TaskEntry::bump(entry.entered_other);
-            return HeldTask{std::move(pending.task(i)), first + i, &entry, 1, ready};
+            return HeldTask{std::move(pending.task(i)), first + i, &entry, attempt, ready};
           })) {
         run_at(i).reset();
         ++parked;
         continue;
       }
-      async_.admit(*run_at(i), first + i, entry, 1, owner, lock);
+      async_.admit(*run_at(i), first + i, entry, attempt, owner, lock);
     }
   }
   // Started outside the lock, so that the backend's threads, which take it
@@ -202,7 +204,7 @@ SubmitResult Core::submit_at(std::string_view name, ErasedTask& task, Clock::tim
   if (config_.run_inline || due_ns <= now_ns()) return submit(name, task);
   TaskEntry& entry = tasks_.get(name);
   const TaskId id = last_id_.fetch_add(1, std::memory_order_relaxed) + 1;
-  HeldTask held{std::move(task), id, &entry, 1, 0};  // ready when released
+  HeldTask held{std::move(task), id, &entry, submission_attempt(), 0};  // ready when released
   if (!policies_.hold_new(std::move(held), due_ns)) {
     task = std::move(held.task);  // refused: the caller keeps its task
     TaskEntry::bump(entry.rejected);

@@ -73,6 +73,7 @@ class Core : public std::enable_shared_from_this<Core> {
 
   /// Gives the coroutine tasks of `flavour` a backend made by the
   /// application (see install_async_backend).
+  void observe_task_ends(std::shared_ptr<const TaskEndObserver> observer) { ledger_.observe(std::move(observer)); }
   void install_async_backend(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
     async_.install(flavour, std::move(backend));
   }

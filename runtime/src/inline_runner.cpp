@@ -1,5 +1,7 @@
 #include "inline_runner.hpp"
 
+#include <bg/detail/task_ends.hpp>
+
 #include <algorithm>
 #include <exception>
 #include <vector>
@@ -39,7 +41,7 @@ void InlineRunner::run_one(TaskId id, TaskEntry& entry, ErasedTask& task) {
     if (found == admitted_.end()) return;  // discarded by shutdown before it started
     found->second.state = State::running;
   }
-  for (unsigned attempt = 1;; ++attempt) {
+  for (unsigned attempt = submission_attempt();; ++attempt) {
     ErasedTask next = !entry.plain && attempt <= entry.policy.retries ? task.clone() : ErasedTask{};
     const std::int64_t start = metric_now();
     RunCells& cells = entry.shared;

@@ -40,31 +40,43 @@ void Ledger::settle(const Settlement& run, Tally& tally) {
     case Outcome::completed:
       tally.bump(tally.completed);
       cells.bump(cells.completed);
+      notify(run.id, TaskEnd::completed);
       return;
     case Outcome::failed:
       report_error(run);
       if (run.stop_requested) record(run.id, entry.name, TaskState::failed);
       tally.bump(tally.failed);
       cells.bump(cells.failed);
+      if (observer_.load(std::memory_order_acquire) != nullptr) notify(run.id, TaskEnd::failed, describe(run.error));
       return;
     case Outcome::stopped:
       record(run.id, entry.name, TaskState::stopped);
       tally.bump(tally.stopped);
       cells.bump(cells.stopped);
+      notify(run.id, TaskEnd::stopped);
       return;
   }
 }
 
 void Ledger::discard(TaskId id, TaskEntry& entry, std::string reason) {
+  notify(id, TaskEnd::discarded, reason);
   record(id, entry.name, TaskState::discarded, std::move(reason));
   TaskEntry::bump(entry.cancelled);
   discarded_.fetch_add(1, std::memory_order_seq_cst);
 }
 
 void Ledger::abandon(TaskId id, TaskEntry& entry) {
+  notify(id, TaskEnd::abandoned);
   record(id, entry.name, TaskState::abandoned);
   TaskEntry::bump(entry.cancelled);
   abandoned_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void Ledger::observe(std::shared_ptr<const TaskEndObserver> observer) {
+  std::lock_guard lock(records_mutex_);
+  if (observer_owner_) throw Error("bg: this lifespan already reports its task ends to an observer (one per lifespan)");
+  observer_owner_ = std::move(observer);
+  observer_.store(observer_owner_.get(), std::memory_order_release);
 }
 
 std::vector<TaskRecord> Ledger::take_records() {

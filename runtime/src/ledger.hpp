@@ -9,12 +9,14 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <vector>
 
 #include <bg/config.hpp>
 #include <bg/context.hpp>
+#include <bg/detail/task_ends.hpp>
 #include <bg/report.hpp>
 
 #include "task_entry.hpp"
@@ -84,6 +86,9 @@ class Ledger {
   /// reported: the report is final, and on_error may refer to state the
   /// application has destroyed after shutdown.
   void abandon(TaskId id, TaskEntry& entry);
+  /// Reports every end from now on to `observer` (see task_ends.hpp). Once;
+  /// throws bg::Error on a second call.
+  void observe(std::shared_ptr<const TaskEndObserver> observer);
   void reject(std::uint64_t count) noexcept { rejected_.fetch_add(count, std::memory_order_relaxed); }
 
   [[nodiscard]] std::uint64_t discarded() const noexcept { return discarded_.load(std::memory_order_seq_cst); }
@@ -96,6 +101,9 @@ class Ledger {
  private:
   void record(TaskId id, std::string_view name, TaskState state, std::string reason = {});
   void report_error(const Settlement& run) const noexcept;
+  void notify(TaskId id, TaskEnd end, const std::string& detail = {}) const noexcept {
+    if (const TaskEndObserver* observer = observer_.load(std::memory_order_acquire)) (*observer)({id, end, detail});
+  }
 
   const Config& config_;
   std::atomic<std::uint64_t> discarded_{0};
@@ -103,6 +111,9 @@ class Ledger {
   std::atomic<std::uint64_t> rejected_{0};
   std::mutex records_mutex_;
   std::vector<TaskRecord> records_;
+  // Set once, read on every end: the plain path pays one load.
+  std::shared_ptr<const TaskEndObserver> observer_owner_;
+  std::atomic<const TaskEndObserver*> observer_{nullptr};
 };
 
 }  // namespace bg::detail

@@ -78,6 +78,10 @@ void install_async_backend(Lifespan& life, const AsyncFlavour& flavour, std::sha
   life.core_->install_async_backend(flavour, std::move(backend));
 }
 
+void observe_task_ends(Lifespan& life, std::shared_ptr<const TaskEndObserver> observer) {
+  life.core_->observe_task_ends(std::move(observer));
+}
+
 TaskId submit_continuation(Lifespan& life, std::string_view name, ErasedTask&& task) {
   const SubmitResult result = life.core_->submit_continuation(name, task);
   if (result.refusal != Refusal::none) throw_refusal(*life.core_, result.refusal, name);

@@ -1,5 +1,7 @@
 #include "task_queue.hpp"
 
+#include <bg/detail/task_ends.hpp>
+
 namespace bg::detail {
 
 TaskQueue::TaskQueue(std::size_t capacity) : capacity_(capacity) {
@@ -57,6 +59,7 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry
   if (sealed_.load(std::memory_order_relaxed) || (closed_.load(std::memory_order_relaxed) && !continuation)) return Push::closed;
   if (!has_room(blocking)) return Push::full;
   // Under the tail lock: queue order is id order.
+  const unsigned attempt = submission_attempt();  // 1 unless a queue outside the process retries it
   const TaskId start = ids.fetch_add(pending.size(), std::memory_order_relaxed) + 1;
   std::uint64_t index = tail_.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -74,7 +77,7 @@ TaskQueue::Push TaskQueue::push(const PendingTasks& pending, std::span<TaskEntry
     slot.id = start + i;
     slot.entry = entries[i];
     slot.ready_tick = ready_tick;
-    slot.attempt = 1;
+    slot.attempt = attempt;
     ++index;
   }
   tail_.store(index, std::memory_order_release);

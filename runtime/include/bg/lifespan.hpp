@@ -16,6 +16,7 @@
 #include <bg/detail/erased_task.hpp>
 #include <bg/detail/invocable.hpp>
 #include <bg/detail/submit.hpp>
+#include <bg/detail/task_ends.hpp>
 #include <bg/errors.hpp>
 #include <bg/metrics.hpp>
 #include <bg/policy.hpp>
@@ -157,6 +158,7 @@ class Lifespan {
   friend struct detail::ErasedAccess;  // generated entry points submit erased tasks
   friend void detail::install_async_backend(Lifespan&, const detail::AsyncFlavour&,
                                             std::shared_ptr<detail::AsyncBackend>);
+  friend void detail::observe_task_ends(Lifespan&, std::shared_ptr<const detail::TaskEndObserver>);
   friend TaskId detail::submit_continuation(Lifespan&, std::string_view, detail::ErasedTask&&);
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);

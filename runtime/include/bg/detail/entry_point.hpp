@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -21,6 +22,7 @@
 #include <bg/bound_task.hpp>
 #include <bg/context.hpp>
 #include <bg/detail/erased_task.hpp>
+#include <bg/detail/json_encode.hpp>
 #include <bg/detail/submit.hpp>
 #include <bg/lifespan.hpp>
 #include <bg/task_name.hpp>
@@ -181,6 +183,22 @@ class EntryPoint {
       return Entry::make(checked_arg<std::tuple_element_t<I, Types>>(std::forward<A>(args))...);
     }(std::index_sequence_for<A...>{});
   }
+  /// The arguments as a JSON array, each converted to its parameter's type
+  /// first (so `enqueue(q, 3)` for a `long` parameter stores 3, checked).
+  template <class... T, class... A>
+  static std::string encode(ParamList<T...>*, const A&... args) {
+    using Types = std::tuple<T...>;
+    std::string out = "[";
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (encode_argument<I, std::tuple_element_t<I, Types>>(
+           out, static_cast<const std::remove_cvref_t<std::tuple_element_t<I, Types>>&>(
+                    checked_arg<std::tuple_element_t<I, Types>>(args))),
+       ...);
+    }(std::index_sequence_for<A...>{});
+    out += ']';
+    return out;
+  }
+
   template <class... A>
   static ErasedTask make(A&&... args) {
     return make_checked(static_cast<typename Entry::params*>(nullptr), std::forward<A>(args)...);
@@ -351,6 +369,41 @@ class EntryPoint {
   BackgroundTasks& add_to(BackgroundTasks& batch, typename K::args args) const {
     ErasedAccess::add(batch, Entry::name, Entry::make(std::move(args)));
     return batch;
+  }
+
+  /// Enqueues the call to a durable queue (bgtasks::redis): `queue` is a
+  /// bg::redis::Queue, or a bg::redis::Batch to send many in one round trip.
+  /// The arguments are checked as for later(), then stored as a JSON array
+  /// that the worker's registry decodes. Returns the stream entry's id (a
+  /// batch gives the ids when it is sent). A task with a parameter JSON
+  /// cannot carry has no enqueue: calling it is a build error saying so.
+  template <class Q, class... A>
+    requires positional_call<Entry, A...>
+  std::string enqueue(Q&& queue, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return queue.push(Entry::name.view(), encode(static_cast<typename Entry::params*>(nullptr), args...));
+    } else {
+      return {};
+    }
+  }
+  /// As enqueue(), ready at `when` (wall-clock time, compared with the Redis
+  /// server's clock): it waits in the queue's delayed set until then.
+  template <class Q, class... A>
+    requires positional_call<Entry, A...>
+  std::string enqueue_at(Q&& queue, std::chrono::system_clock::time_point when, A&&... args) const {
+    if constexpr (Entry::template accepts<A...>()) {
+      return queue.push_at(Entry::name.view(), encode(static_cast<typename Entry::params*>(nullptr), args...), when);
+    } else {
+      return {};
+    }
+  }
+  template <class Q, class Rep, class Period, class... A>
+    requires positional_call<Entry, A...>
+  std::string enqueue_after(Q&& queue, std::chrono::duration<Rep, Period> delay, A&&... args) const {
+    return enqueue_at(std::forward<Q>(queue),
+                      std::chrono::system_clock::now() +
+                          std::chrono::duration_cast<std::chrono::system_clock::duration>(delay),
+                      std::forward<A>(args)...);
   }
 
   /// The registry name, as in bg::registry().

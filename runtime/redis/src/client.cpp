@@ -1,0 +1,147 @@
+// Endpoint, QueueKeys, Client and Batch: the producer side.
+#include <charconv>
+#include <mutex>
+#include <optional>
+
+#include <bg/redis.hpp>
+
+#include "connection.hpp"
+#include "entries.hpp"
+
+namespace bg::redis {
+
+Endpoint Endpoint::parse(std::string_view url) {
+  const std::string_view original = url;
+  if (url.starts_with("redis://")) url.remove_prefix(8);
+  if (url.ends_with("/")) url.remove_suffix(1);
+  const auto bad = [&](const std::string& why) {
+    return Error("bg::redis: bad server address '" + std::string(original) + "': " + why +
+                 " (expected redis://HOST:PORT, HOST:PORT or HOST)");
+  };
+  if (url.empty()) throw bad("no host");
+  if (url.find('/') != std::string_view::npos) throw bad("a database number or path is not supported");
+  if (url.find('@') != std::string_view::npos) throw bad("user and password are not supported");
+  Endpoint endpoint;
+  const std::size_t colon = url.rfind(':');
+  endpoint.host = std::string(url.substr(0, colon));
+  if (endpoint.host.empty()) throw bad("no host");
+  if (colon != std::string_view::npos) {
+    const std::string_view port = url.substr(colon + 1);
+    int value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value < 1 || value > 65535) {
+      throw bad("the port '" + std::string(port) + "' is not a number from 1 to 65535");
+    }
+    endpoint.port = value;
+  }
+  return endpoint;
+}
+
+std::string Endpoint::url() const { return "redis://" + host + ":" + std::to_string(port); }
+
+QueueKeys::QueueKeys(std::string_view queue) {
+  if (queue.empty()) throw Error("bg::redis: a queue needs a name");
+  if (queue.find_first_of("{}") != std::string_view::npos) {
+    throw Error("bg::redis: the queue name '" + std::string(queue) +
+                "' contains '{' or '}', which would break its Redis Cluster hash tag");
+  }
+  const std::string tag = "bg:{" + std::string(queue) + "}:";
+  stream = tag + "stream";
+  delayed = tag + "delayed";
+  dead = tag + "dead";
+}
+
+struct Client::Shared {
+  std::mutex mutex;
+  std::optional<Connection> connection;
+
+  /// The connection, made again when the last one broke.
+  Connection& connect(const Endpoint& endpoint) {
+    if (connection && connection->broken()) connection.reset();
+    if (!connection) connection.emplace(endpoint);
+    return *connection;
+  }
+};
+
+Client::Client(Endpoint endpoint) : endpoint_(std::move(endpoint)), shared_(std::make_unique<Shared>()) {}
+Client::~Client() = default;
+
+namespace {
+StoredTask stored(std::string_view task, std::string_view args) {
+  if (task.empty()) throw Error("bg::redis: enqueue needs a task name");
+  return StoredTask{std::string(task), std::string(args), 1, unix_ms(std::chrono::system_clock::now())};
+}
+}  // namespace
+
+std::string Client::enqueue(std::string_view queue, std::string_view task, std::string_view args) {
+  const Argv command = xadd_command(QueueKeys(queue).stream, stored(task, args));
+  std::lock_guard lock(shared_->mutex);
+  return shared_->connect(endpoint_).run(command).text();
+}
+
+std::string Client::enqueue_at(std::string_view queue, std::string_view task, std::string_view args,
+                               std::chrono::system_clock::time_point when) {
+  if (when <= std::chrono::system_clock::now()) return enqueue(queue, task, args);
+  std::string id;
+  const Argv command = zadd_command(QueueKeys(queue).delayed, stored(task, args), unix_ms(when), id);
+  std::lock_guard lock(shared_->mutex);
+  shared_->connect(endpoint_).run(command);
+  return id;
+}
+
+namespace {
+void describe(const Reply& reply, std::string& out, int depth) {
+  if (reply.type == Reply::Type::array) {
+    for (const Reply& element : reply.elements) describe(element, out, depth + 1);
+    return;
+  }
+  out.append(static_cast<std::size_t>(depth > 0 ? depth - 1 : 0) * 2, ' ');
+  out += reply.is_nil() ? "nil" : reply.type == Reply::Type::error ? "(error) " + reply.str : reply.text();
+  out += '\n';
+}
+}  // namespace
+
+std::string Client::command(const std::vector<std::string>& argv) {
+  if (argv.empty()) throw Error("bg::redis: an empty command");
+  std::lock_guard lock(shared_->mutex);
+  const Reply reply = shared_->connect(endpoint_).run(argv);
+  std::string out;
+  describe(reply, out, 0);
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+std::string Batch::push(std::string_view task, std::string_view args) {
+  commands_.push_back(xadd_command(QueueKeys(queue_).stream, stored(task, args)));
+  delayed_ids_.emplace_back();
+  return {};
+}
+
+std::string Batch::push_at(std::string_view task, std::string_view args, std::chrono::system_clock::time_point when) {
+  if (when <= std::chrono::system_clock::now()) return push(task, args);
+  std::string id;
+  commands_.push_back(zadd_command(QueueKeys(queue_).delayed, stored(task, args), unix_ms(when), id));
+  delayed_ids_.push_back(id);
+  return id;
+}
+
+std::vector<std::string> Batch::send() {
+  std::vector<Argv> commands;
+  std::vector<std::string> delayed;
+  commands.swap(commands_);
+  delayed.swap(delayed_ids_);
+  std::vector<Reply> replies;
+  {
+    std::lock_guard lock(client_->shared_->mutex);
+    replies = client_->shared_->connect(client_->endpoint_).pipeline(commands);
+  }
+  std::vector<std::string> ids;
+  ids.reserve(replies.size());
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    check(replies[i], "enqueue of a batch");
+    ids.push_back(delayed[i].empty() ? replies[i].text() : delayed[i]);
+  }
+  return ids;
+}
+
+}  // namespace bg::redis
