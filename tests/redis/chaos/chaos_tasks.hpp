@@ -1,0 +1,22 @@
+// Tasks of the chaos test. Each records its run in Redis itself, so that the
+// driver counts runs across worker processes, including killed ones.
+#pragma once
+
+#include <bg/task.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace chaos {
+
+/// HINCRBY chaos:ROUND INDEX 1.
+[[bg::task]] void step(std::string round, int index);
+
+/// Records how late it ran: RPUSH chaos:late (now - due_ms), and
+/// HINCRBY chaos:ROUND:due INDEX 1.
+[[bg::task]] void due(std::string round, int index, std::int64_t due_ms);
+
+/// Sleeps `ms`, then INCR `key`.
+[[bg::task]] void long_run(std::string key, int ms);
+
+}  // namespace chaos
