@@ -6,6 +6,8 @@
 
 #include <bg/errors.hpp>
 
+#include "policies.hpp"
+
 namespace bg::detail {
 namespace {
 
@@ -47,7 +49,9 @@ void Ledger::settle(const Settlement& run, Tally& tally) {
       if (run.stop_requested) record(run.id, entry.name, TaskState::failed);
       tally.bump(tally.failed);
       cells.bump(cells.failed);
-      if (observer_.load(std::memory_order_acquire) != nullptr) notify(run.id, TaskEnd::failed, describe(run.error));
+      if (observer_.load(std::memory_order_acquire) != nullptr) {
+        notify(run.id, TaskEnd::failed, describe(run.error), Policies::retryable(run.error));
+      }
       return;
     case Outcome::stopped:
       record(run.id, entry.name, TaskState::stopped);

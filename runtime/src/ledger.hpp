@@ -101,8 +101,10 @@ class Ledger {
  private:
   void record(TaskId id, std::string_view name, TaskState state, std::string reason = {});
   void report_error(const Settlement& run) const noexcept;
-  void notify(TaskId id, TaskEnd end, const std::string& detail = {}) const noexcept {
-    if (const TaskEndObserver* observer = observer_.load(std::memory_order_acquire)) (*observer)({id, end, detail});
+  void notify(TaskId id, TaskEnd end, const std::string& detail = {}, bool retryable = true) const noexcept {
+    if (const TaskEndObserver* observer = observer_.load(std::memory_order_acquire)) {
+      (*observer)({id, end, detail, retryable});
+    }
   }
 
   const Config& config_;

@@ -120,6 +120,19 @@ TEST_F(RedisWorker, AFailedTaskIsRetriedThroughTheDelayedSetThenDeadLettered) {
   EXPECT_EQ(number({"XLEN", keys.stream}), 0U);
 }
 
+TEST_F(RedisWorker, NoRetryMakesTheFirstFailureFinal) {
+  durable_tasks::refuse.enqueue(queue, "nobody");
+  bg::Lifespan life{{.workers = 1}};
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}});
+  worker.start();
+  ASSERT_TRUE(eventually([&] { return worker.stats().dead == 1; }));
+  EXPECT_EQ(worker.stats().retried, 0U);
+  EXPECT_EQ(journal().count("nobody"), 1U);
+  const auto dead = bg::redis::dead_letters(client, "q");
+  ASSERT_EQ(dead.size(), 1U);
+  EXPECT_EQ(dead[0].error, "failed on attempt 1 of 3 (bg::NoRetry: final): 550 no such user nobody");
+}
+
 TEST_F(RedisWorker, ATimedOutRunIsAFailureRetriedThroughRedis) {
   durable_tasks::stuck.enqueue(queue, "s");
   bg::Lifespan life{{.workers = 1}};

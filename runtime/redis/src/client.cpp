@@ -130,16 +130,24 @@ std::vector<std::string> Batch::send() {
   std::vector<std::string> delayed;
   commands.swap(commands_);
   delayed.swap(delayed_ids_);
+  if (commands.empty()) return {};
+  // MULTI ... EXEC: the server stores the whole batch or, if the connection
+  // drops before EXEC, none of it.
+  commands.insert(commands.begin(), Argv{"MULTI"});
+  commands.push_back({"EXEC"});
   std::vector<Reply> replies;
   {
     std::lock_guard lock(client_->shared_->mutex);
     replies = client_->shared_->connect(client_->endpoint_).pipeline(commands);
   }
+  for (const Reply& reply : replies) check(reply, "enqueue of a batch");
+  const Reply& results = replies.back();
+  if (results.elements.size() != delayed.size()) throw Error("bg::redis: the batch was not stored (EXEC failed)");
   std::vector<std::string> ids;
-  ids.reserve(replies.size());
-  for (std::size_t i = 0; i < replies.size(); ++i) {
-    check(replies[i], "enqueue of a batch");
-    ids.push_back(delayed[i].empty() ? replies[i].text() : delayed[i]);
+  ids.reserve(delayed.size());
+  for (std::size_t i = 0; i < delayed.size(); ++i) {
+    check(results.elements[i], "enqueue of a batch");
+    ids.push_back(delayed[i].empty() ? results.elements[i].text() : delayed[i]);
   }
   return ids;
 }

@@ -189,7 +189,7 @@ void Worker::State::settle_ends() {
       case TaskEnd::failed: {
         const TaskInfo* info = bg::registry().find(entry.task.task);
         const TaskPolicy policy = info != nullptr ? info->policy : TaskPolicy{};
-        if (entry.task.attempt <= policy.retries) {
+        if (notice.retryable && entry.task.attempt <= policy.retries) {
           StoredTask next = entry.task;
           next.attempt += 1;
           const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random);
@@ -203,7 +203,8 @@ void Worker::State::settle_ends() {
           bump(counters.retried);
         } else {
           const std::string error = "failed on attempt " + std::to_string(entry.task.attempt) + " of " +
-                                    std::to_string(policy.retries + 1) + ": " + notice.detail;
+                                    std::to_string(policy.retries + 1) +
+                                    (notice.retryable ? ": " : " (bg::NoRetry: final): ") + notice.detail;
           for (Argv& c : dead_letter(entry.queue, entry.entry_id, entry.task, error)) body.push_back(std::move(c));
         }
         break;

@@ -5,6 +5,8 @@
 #include <asio/use_awaitable.hpp>
 
 #include <sstream>
+
+#include <bg/errors.hpp>
 #include <stdexcept>
 #include <thread>
 
@@ -53,6 +55,11 @@ void flaky(const bg::Context& context, std::string key, int failures) {
     throw std::runtime_error("flaky failure on attempt " + std::to_string(context.attempt));
   }
   journal().add({"flaky", std::move(key), context.attempt});
+}
+
+void refuse(const bg::Context& context, std::string key) {
+  journal().add({"refuse", key, context.attempt});
+  throw bg::NoRetry("550 no such user " + key);
 }
 
 void slow(const bg::Context& context, std::string key, int ms) {

@@ -47,6 +47,9 @@ Journal& journal();
 [[bg::task, bg::retry(2, "20ms", "40ms")]]
 void flaky(const bg::Context& context, std::string key, int failures);
 
+/// Throws bg::NoRetry: its retry policy must not apply.
+[[bg::task, bg::retry(2, "10ms", "10ms")]] void refuse(const bg::Context& context, std::string key);
+
 /// Sleeps `ms`, then records; returns early (unrecorded) when stopped.
 [[bg::task]] void slow(const bg::Context& context, std::string key, int ms);
 

@@ -32,6 +32,8 @@ struct TaskEndNotice {
   TaskId id = 0;
   TaskEnd end = TaskEnd::completed;
   std::string detail;  ///< failed: the error's what(); discarded: the reason
+  /// failed: another attempt may help (false for bg::NoRetry).
+  bool retryable = true;
 };
 
 /// Called on whichever thread ends the task (a worker, an io thread, the

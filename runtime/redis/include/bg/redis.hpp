@@ -112,9 +112,10 @@ class Queue {
   std::string name_;
 };
 
-/// Enqueues many tasks in one round trip (a pipeline): for bulk producers.
-/// Fill it with generated `enqueue(batch, ...)`, then send(). Not
-/// thread-safe; a batch is used by one thread.
+/// Enqueues many tasks in one round trip, all or none (a pipelined
+/// MULTI/EXEC): for bulk producers, and for a request that enqueues several
+/// tasks that belong together. Fill it with generated `enqueue(batch, ...)`,
+/// then send(). Not thread-safe; a batch is used by one thread.
 class Batch {
  public:
   Batch(Client& client, std::string_view queue) : client_(&client), queue_(queue) {}
@@ -125,8 +126,8 @@ class Batch {
   [[nodiscard]] std::size_t size() const noexcept { return commands_.size(); }
   /// Sends every queued enqueue, in order, and empties the batch. Returns
   /// the stream ids (delayed entries: their own ids). Throws
-  /// bg::redis::Error; when the connection failed midway, which entries
-  /// were stored is unknown (at-least-once producers send again).
+  /// bg::redis::Error; if the connection fails after EXEC was sent, whether
+  /// the batch was stored is unknown (at-least-once producers send again).
   std::vector<std::string> send();
 
  private:
