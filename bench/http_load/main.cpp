@@ -49,7 +49,7 @@ Latencies run_load(bool with_tasks) {
                      .cancel_grace = std::chrono::milliseconds(200)}};
   httplib::Server server;
   server.set_tcp_nodelay(true);  // as the service does: small replies, no delayed-ACK stalls
-  service::install_routes(server, life, {.admin_token = std::nullopt, .submit_tasks = with_tasks});
+  service::install_routes(server, life, {.admin_token = std::nullopt, .submit_tasks = with_tasks, .durable = std::nullopt});
   int port = server.bind_to_any_port("127.0.0.1");
   std::thread listener([&] { server.listen_after_bind(); });
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -37,7 +37,18 @@ int main(int argc, char** argv) {
   bg::Lifespan life{{.workers = options->workers, .shutdown_timeout = options->grace,
                      .io_threads = options->io_threads}};
 
+  std::optional<bg::redis::Client> redis;
   service::Routes routes;
+  if (!options->redis.empty()) {
+    try {
+      redis.emplace(options->redis);
+      redis->command({"PING"});
+    } catch (const bg::redis::Error& e) {
+      std::cerr << "http_service: " << e.what() << '\n';
+      return 1;
+    }
+    routes.durable.emplace(*redis, options->queue);
+  }
   if (const char* token = std::getenv("BG_ADMIN_TOKEN"); token != nullptr && *token != '\0') routes.admin_token = token;
   httplib::Server server;
   server.set_keep_alive_timeout(1);  // bounds how long an idle connection delays shutdown

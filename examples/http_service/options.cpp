@@ -52,6 +52,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       options.outbox = value;
     } else if (flag == "--audit") {
       options.audit = value;
+    } else if (flag == "--redis") {
+      options.redis = value;
+    } else if (flag == "--queue") {
+      options.queue = value;
+    } else if (flag == "--claim-idle-ms") {
+      if (!numeric(30, 3'600'000)) return std::nullopt;
+      options.claim_idle = std::chrono::milliseconds(number);
+    } else if (flag == "--max-in-flight") {
+      if (!numeric(1, 100'000)) return std::nullopt;
+      options.max_in_flight = static_cast<unsigned>(number);
     } else {
       error = "unknown flag '" + std::string(flag) + "'";
       return std::nullopt;

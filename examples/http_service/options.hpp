@@ -15,6 +15,12 @@ struct Options {
   std::chrono::milliseconds email_delay{1000};
   std::string outbox = "outbox.txt";
   std::string audit = "audit.log";
+  /// Durable mode: the service enqueues to this Redis and mail_worker
+  /// processes run the tasks. Empty: tasks run in the service's process.
+  std::string redis;
+  std::string queue = "mail";
+  std::chrono::milliseconds claim_idle{30'000};  ///< mail_worker: take over entries idle this long
+  unsigned max_in_flight = 0;                     ///< mail_worker: 0 = its worker threads
 };
 
 /// Parses argv. On a bad or unknown flag returns nothing and sets `error` to
@@ -23,7 +29,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error);
 
 inline constexpr const char* kUsage =
     "usage: http_service [--port N] [--workers N] [--io-threads N] [--grace-ms N] [--email-delay-ms N]\n"
-    "                    [--outbox PATH] [--audit PATH]\n"
+    "                    [--outbox PATH] [--audit PATH] [--redis URL [--queue NAME]]\n"
     "  --port N            TCP port on 127.0.0.1; 0 (default) picks a free one\n"
     "  --workers N         background worker threads, for blocking tasks (default 2)\n"
     "  --io-threads N      threads for coroutine tasks such as the welcome email (default 1)\n"
@@ -31,6 +37,18 @@ inline constexpr const char* kUsage =
     "  --email-delay-ms N  simulated SMTP latency (default 1000)\n"
     "  --outbox PATH       where sent emails are appended (default outbox.txt)\n"
     "  --audit PATH        where audit records are appended (default audit.log)\n"
+    "  --redis URL         durable mode: enqueue to Redis (redis://HOST:PORT); mail_worker runs the tasks\n"
+    "  --queue NAME        the Redis queue (default mail)\n"
     "environment: BG_ADMIN_TOKEN enables POST /tasks/<name> for 'Authorization: Bearer <token>'\n";
+
+inline constexpr const char* kWorkerUsage =
+    "usage: mail_worker --redis URL [--queue NAME] [--workers N] [--io-threads N] [--grace-ms N]\n"
+    "                   [--email-delay-ms N] [--outbox PATH] [--audit PATH] [--claim-idle-ms N]\n"
+    "                   [--max-in-flight N]\n"
+    "  runs the tasks http_service --redis enqueues; SIGTERM stops it gracefully (entries not started\n"
+    "  go back to the queue). Run as many as you like, on any machine that reaches the Redis server.\n"
+    "  --claim-idle-ms N   take over entries of a worker that stopped renewing them for N ms (default 30000)\n"
+    "  --max-in-flight N   entries held at once (default: --workers)\n"
+    "  other flags as for http_service\n";
 
 }  // namespace service

@@ -94,7 +94,8 @@ int status_for(bg::DispatchReason reason) {
 }  // namespace
 
 void install_routes(httplib::Server& server, bg::Lifespan& life, Routes routes) {
-  server.Post("/signup", [&life, submit = routes.submit_tasks](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/signup", [&life, submit = routes.submit_tasks, durable = routes.durable](
+                             const httplib::Request& req, httplib::Response& res) {
     json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object())
       return reply_error(res, 400, "the body must be a JSON object {\"email\": ..., \"name\": ...}");
@@ -103,6 +104,18 @@ void install_routes(httplib::Server& server, bg::Lifespan& life, Routes routes) 
     auto name = email ? text_field(body, "name", error) : std::nullopt;
     if (!email || !name) return reply_error(res, 400, error);
     if (!submit) return reply(res, 202, json{{"status", "accepted"}});
+    if (durable) {
+      // Both tasks or neither, in one round trip; they survive this process.
+      bg::redis::Batch batch(durable->client(), durable->name());
+      tasks::send_welcome_email.enqueue(batch, *email, *name);
+      tasks::record_audit.enqueue(batch, "signup", *email);
+      try {
+        const std::vector<std::string> ids = batch.send();
+        return reply(res, 202, json{{"status", "accepted"}, {"email_entry", ids[0]}, {"audit_entry", ids[1]}});
+      } catch (const bg::redis::Error& e) {  // Redis unreachable: nothing was stored; the client may retry
+        return reply_error(res, 503, e.what());
+      }
+    }
 
     // One batch, handed over whole: either both tasks are queued or neither.
     bg::BackgroundTasks batch;

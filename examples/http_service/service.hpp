@@ -1,7 +1,8 @@
 // The HTTP routes of the example service, on cpp-httplib.
 //
 //   POST /signup        {"email": ..., "name": ...} -> 202 at once; the welcome
-//                       email and the audit record run in the background
+//                       email and the audit record run in the background (in
+//                       durable mode: enqueued to Redis, run by mail_worker)
 //   GET  /tasks         the task registry and the lifespan's live stats
 //   POST /tasks/<name>  admin: submit a task by name with JSON arguments;
 //                       needs "Authorization: Bearer <token>"
@@ -13,6 +14,7 @@
 #include <string>
 
 #include <bg/lifespan.hpp>
+#include <bg/redis.hpp>
 
 namespace service {
 
@@ -22,6 +24,9 @@ struct Routes {
   /// False for the load benchmark's baseline: the same parsing and response,
   /// but nothing is submitted.
   bool submit_tasks = true;
+  /// Durable mode: signups enqueue their tasks to this queue instead of
+  /// running them in the process (see mail_worker).
+  std::optional<bg::redis::Queue> durable;
 };
 
 /// Installs the routes on `server`. Tasks go to `life`, which must outlive

@@ -393,6 +393,13 @@ Worker::Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options)
   if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
   s.max_in_flight = s.options.max_in_flight != 0 ? s.options.max_in_flight : workers;
 
+  if (bg::registry().empty()) {
+    throw Error("bg::redis::Worker: the program has no tasks in its registry, so it could run no entry. Link the "
+                "library whose sources declare them whole: a program that only runs tasks by name calls none of "
+                "them, and the linker leaves a static library's generated registry out. CMake: "
+                "target_link_libraries(worker PRIVATE \"$<LINK_LIBRARY:WHOLE_ARCHIVE,your_tasks>\"), or make "
+                "that library SHARED or OBJECT");
+  }
   // Retries go through Redis: the lifespan keeps each task's time limit and
   // concurrency limit, and runs every attempt once.
   for (const TaskInfo& info : bg::registry()) {
