@@ -1,0 +1,7 @@
+#include "bench_tasks.hpp"
+
+namespace bench {
+
+void noop() {}
+
+}  // namespace bench
