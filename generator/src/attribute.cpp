@@ -130,6 +130,8 @@ constexpr char kTimeoutSpelled[] = "bg::timeout";
 constexpr char kTimeout[] = "timeout";
 constexpr char kConcurrencySpelled[] = "bg::concurrency";
 constexpr char kConcurrency[] = "concurrency";
+constexpr char kQueueSpelled[] = "bg::queue";
+constexpr char kQueue[] = "queue";
 
 }  // namespace
 
@@ -142,6 +144,8 @@ void register_task_attribute() {
       "bg-timeout", "[[bg::timeout(\"30s\")]]");
   static clang::ParsedAttrInfoRegistry::Add<PolicyAttrInfo<kConcurrencySpelled, kConcurrency>> concurrency(
       "bg-concurrency", "[[bg::concurrency(k)]]");
+  static clang::ParsedAttrInfoRegistry::Add<PolicyAttrInfo<kQueueSpelled, kQueue>> queue(
+      "bg-queue", "[[bg::queue(\"name\")]]");
 }
 
 }  // namespace bg::gen

@@ -23,7 +23,7 @@ inline constexpr std::string_view kTaskAnnotation = "bg-gen:task";
 inline constexpr std::string_view kPolicyAnnotation = "bg-gen:policy:";
 
 /// The policy attributes bg-gen reads, without the bg:: prefix.
-inline constexpr std::string_view kPolicyNames[] = {"retry", "timeout", "concurrency"};
+inline constexpr std::string_view kPolicyNames[] = {"retry", "timeout", "concurrency", "queue"};
 
 /// Links the attributes' registration into the binary. Call once, before
 /// any parse; calling it more than once does nothing.

@@ -333,6 +333,17 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
     t.set("backoff_cap_ms", std::to_string(policy.backoff_cap_ms));
     t.set("timeout_ms", std::to_string(policy.timeout_ms));
     t.set("concurrency", std::to_string(policy.concurrency));
+    // The keyword form of enqueue(): one JSON member per parameter.
+    std::string keyword_fields;
+    for (std::size_t i = 0; i < task.params.size(); ++i) {
+      const auto& p = task.params[i];
+      keyword_fields += "    bg::detail::encode_keyword<" + std::to_string(i) + ", " + p.stored_type + ">(out, \"" +
+                        p.name + "\", a." + p.name + ");\n";
+    }
+    if (task.params.empty()) keyword_fields = "    (void)a;\n";
+    t.set("keyword_fields", keyword_fields);
+    t.set("has_queue", !policy.queue.empty());
+    t.set("queue", policy.queue);
     tasks.push_back(t);
 
     if (!task.declared_in_header) {
@@ -431,6 +442,7 @@ std::map<std::string, std::string> emit(const Model& model, const EmitOptions& o
       if (policy.concurrency != 0) pj["concurrency"] = policy.concurrency;
       t["policy"] = pj;
     }
+    if (const Policy policy = read_policy(task); !policy.queue.empty()) t["queue"] = policy.queue;
     auto params = nlohmann::ordered_json::array();
     for (const auto& p : task.params) {
       nlohmann::ordered_json pj;

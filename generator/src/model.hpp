@@ -118,7 +118,7 @@ enum class TaskKind {
 };
 
 /// A policy attribute as written beside [[bg::task]] (bg::retry,
-/// bg::timeout, bg::concurrency); policy.cpp reads its arguments.
+/// bg::timeout, bg::concurrency, bg::queue); policy.cpp reads its arguments.
 struct PolicyAttribute {
   std::string name;                      ///< without bg::: "retry"
   std::optional<std::string> arguments;  ///< the text between the parentheses; none without them
@@ -132,6 +132,9 @@ struct Policy {
   long long backoff_cap_ms = 60'000;
   long long timeout_ms = 0;
   unsigned concurrency = 0;
+  /// bg::queue: the durable queue of generated enqueue(client, ...); empty
+  /// when not given. Not part of how the process runs the task (plain()).
+  std::string queue;
 
   [[nodiscard]] bool plain() const { return retries == 0 && timeout_ms == 0 && concurrency == 0; }
 };

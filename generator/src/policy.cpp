@@ -1,5 +1,6 @@
 #include "policy.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <limits>
@@ -180,6 +181,24 @@ Policy read_policy(const Task& task, std::vector<Diagnostic>* problems) {
         continue;
       }
       policy.concurrency = static_cast<unsigned>(*limit);
+    } else if (p.name == "queue") {
+      const char* usage = "it takes the queue's name as a string literal of letters, digits and _ . : - (at most "
+                          "100), as in [[bg::queue(\"emails\")]]";
+      const auto name = args.size() == 1 ? string_literal(args[0]) : std::nullopt;
+      if (!name) {
+        report(p, usage);
+        continue;
+      }
+      const bool valid = !name->empty() && name->size() <= 100 &&
+                         std::all_of(name->begin(), name->end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
+                                  c == '-';
+                         });
+      if (!valid) {
+        report(p, "\"" + *name + "\" is not a queue name; " + usage);
+        continue;
+      }
+      policy.queue = *name;
     }
   }
   return policy;

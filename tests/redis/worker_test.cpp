@@ -11,6 +11,7 @@
 
 #include <bg/lifespan.hpp>
 #include <bg/redis.hpp>
+#include <bg/registry.hpp>
 
 #include "bg_tasks.hpp"
 #include "durable_tasks.hpp"
@@ -290,6 +291,32 @@ TEST_F(RedisWorker, ShutdownHandsUnstartedEntriesBack) {
   worker.start();
   ASSERT_EQ(journal().wait_for(4, 10s), 4U);
   for (const auto& run : journal().runs()) EXPECT_EQ(run.attempt, 1U);
+}
+
+TEST_F(RedisWorker, ATaskGoesToTheQueueDeclaredBesideIt) {
+  static_assert(durable_tasks::mailout.queue_name() == "mailouts");
+  static_assert(durable_tasks::record.queue_name() == "default");
+  EXPECT_EQ(bg::registry().find("mailout")->queue, "mailouts");
+  EXPECT_EQ(bg::registry().find("record")->queue, "default");
+  durable_tasks::mailout.enqueue(client, "positional", 2);
+  durable_tasks::mailout.enqueue(client, {.address = "keyword"});  // copies left out: the default, 1
+  durable_tasks::mailout.enqueue(client, {.address = "both", .copies = 3});
+  durable_tasks::record.enqueue(client, "to default");
+  const bg::redis::QueueKeys mailouts("mailouts");
+  EXPECT_EQ(number({"XLEN", mailouts.stream}), 3U);
+  EXPECT_EQ(number({"XLEN", bg::redis::QueueKeys("default").stream}), 1U);
+  EXPECT_EQ(client.command({"XRANGE", mailouts.stream, "-", "+"}).find("{\"address\":\"keyword\"}") != std::string::npos,
+            true);
+
+  bg::Lifespan life{{.workers = 1}};
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"mailouts", "default"}, .max_in_flight = 1});
+  worker.start();
+  ASSERT_EQ(journal().wait_for(4, 10s), 4U);
+  const auto runs = journal().runs();
+  EXPECT_EQ(runs[0].key, "positional x2");
+  EXPECT_EQ(runs[1].key, "keyword x1");
+  EXPECT_EQ(runs[2].key, "both x3");
+  EXPECT_EQ(runs[3].key, "to default");
 }
 
 TEST_F(RedisWorker, QueuesAreReadInPriorityOrder) {

@@ -12,6 +12,8 @@
 //   bg::retry(n, "base", "cap")    with full-jitter backoff (default 1s..1min)
 //   bg::timeout("30s")             longest a run may take (ms, s, min, h)
 //   bg::concurrency(k)             at most k runs at once
+//   bg::queue("emails")            the durable queue generated enqueue(client, ...)
+//                                  uses (bgtasks::redis; default "default")
 //
 // Compilers ignore attributes in namespaces they do not know and warn about
 // them. Including this header silences exactly those warnings, so that builds
@@ -32,6 +34,7 @@
 #pragma GCC diagnostic ignored_attributes "bg::retry"
 #pragma GCC diagnostic ignored_attributes "bg::timeout"
 #pragma GCC diagnostic ignored_attributes "bg::concurrency"
+#pragma GCC diagnostic ignored_attributes "bg::queue"
 #endif
 
-#define BG_ANNOTATIONS_REVISION 2
+#define BG_ANNOTATIONS_REVISION 3

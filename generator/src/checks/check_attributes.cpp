@@ -50,8 +50,8 @@ void check_attributes(const Model& model, std::vector<Diagnostic>& out) {
     if (edit_distance(u.name, closest) <= 2 || shared_prefix(u.name, closest) >= 4) {
       message += "; did you mean [[bg::" + closest + "]]?";
     } else {
-      message += "; bg-gen knows [[bg::task]], and beside it [[bg::retry(n)]], [[bg::timeout(\"30s\")]] and "
-                 "[[bg::concurrency(k)]]: fix the spelling or remove it";
+      message += "; bg-gen knows [[bg::task]], and beside it [[bg::retry(n)]], [[bg::timeout(\"30s\")]], "
+                 "[[bg::concurrency(k)]] and [[bg::queue(\"name\")]]: fix the spelling or remove it";
     }
     out.push_back({u.pos, message, {}});
   }

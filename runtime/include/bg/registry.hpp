@@ -70,6 +70,9 @@ struct TaskInfo {
   /// (bg::retry, bg::timeout, bg::concurrency); every submission under this
   /// name follows it.
   TaskPolicy policy = {};
+  /// The durable queue declared beside [[bg::task]] (bg::queue("emails")):
+  /// where generated enqueue(client, ...) puts it (bgtasks::redis).
+  std::string_view queue = "default";
 };
 
 /// Why a submission by name was refused. Nothing was submitted in any case.

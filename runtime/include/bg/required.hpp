@@ -151,6 +151,8 @@ class Defaulted {
   }
 
   [[nodiscard]] bool given() const noexcept { return value_.has_value(); }
+  /// The value given, or nothing when left out (enqueue leaves it out too).
+  [[nodiscard]] const std::optional<T>& if_given() const noexcept { return value_; }
   /// The value given, or `fallback()` (the default argument) when left out.
   template <class F>
   [[nodiscard]] T take_or(F&& fallback) && {

@@ -12,4 +12,4 @@
 // (detail::TaskName, detail::submit_to_current, Registry layout).
 // 2: registry tables registered per library; defaulted and value-checked arguments.
 // 3: TaskInfo::policy, ErasedTask::make_copyable, delayed submission.
-#define BG_RUNTIME_REVISION 3
+#define BG_RUNTIME_REVISION 4

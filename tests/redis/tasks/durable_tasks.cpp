@@ -57,6 +57,10 @@ void flaky(const bg::Context& context, std::string key, int failures) {
   journal().add({"flaky", std::move(key), context.attempt});
 }
 
+void mailout(const bg::Context& context, std::string address, int copies) {
+  journal().add({"mailout", address + " x" + std::to_string(copies), context.attempt});
+}
+
 void refuse(const bg::Context& context, std::string key) {
   journal().add({"refuse", key, context.attempt});
   throw bg::NoRetry("550 no such user " + key);

@@ -47,6 +47,9 @@ Journal& journal();
 [[bg::task, bg::retry(2, "20ms", "40ms")]]
 void flaky(const bg::Context& context, std::string key, int failures);
 
+/// Declares its durable queue: enqueue(client, ...) puts it there.
+[[bg::task, bg::queue("mailouts")]] void mailout(const bg::Context& context, std::string address, int copies = 1);
+
 /// Throws bg::NoRetry: its retry policy must not apply.
 [[bg::task, bg::retry(2, "10ms", "10ms")]] void refuse(const bg::Context& context, std::string key);
 

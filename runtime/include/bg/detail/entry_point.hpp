@@ -199,6 +199,25 @@ class EntryPoint {
     return out;
   }
 
+  /// A bg::redis::Queue or Batch takes the task as is; a Client puts it in
+  /// the task's own queue.
+  template <class Q>
+  static std::string push(Q& target, const std::string& args) {
+    if constexpr (requires { target.push(Entry::name.view(), args); }) {
+      return target.push(Entry::name.view(), args);
+    } else {
+      return target.enqueue(queue_name(), Entry::name.view(), args);
+    }
+  }
+  template <class Q>
+  static std::string push_at(Q& target, const std::string& args, std::chrono::system_clock::time_point when) {
+    if constexpr (requires { target.push_at(Entry::name.view(), args, when); }) {
+      return target.push_at(Entry::name.view(), args, when);
+    } else {
+      return target.enqueue_at(queue_name(), Entry::name.view(), args, when);
+    }
+  }
+
   template <class... A>
   static ErasedTask make(A&&... args) {
     return make_checked(static_cast<typename Entry::params*>(nullptr), std::forward<A>(args)...);
@@ -371,28 +390,37 @@ class EntryPoint {
     return batch;
   }
 
-  /// Enqueues the call to a durable queue (bgtasks::redis): `queue` is a
-  /// bg::redis::Queue, or a bg::redis::Batch to send many in one round trip.
-  /// The arguments are checked as for later(), then stored as a JSON array
-  /// that the worker's registry decodes. Returns the stream entry's id (a
-  /// batch gives the ids when it is sent). A task with a parameter JSON
-  /// cannot carry has no enqueue: calling it is a build error saying so.
+  /// Enqueues the call to a durable queue (bgtasks::redis). `target` is a
+  /// bg::redis::Client (the task's own queue: bg::queue beside
+  /// [[bg::task]], else "default"), a bg::redis::Queue, or a
+  /// bg::redis::Batch to send many in one round trip. The arguments are
+  /// checked as for later(), then stored as a JSON array that the worker's
+  /// registry decodes. Returns the stream entry's id (a batch gives the ids
+  /// when it is sent). A task with a parameter JSON cannot carry has no
+  /// enqueue: calling it is a build error saying so.
   template <class Q, class... A>
     requires positional_call<Entry, A...>
-  std::string enqueue(Q&& queue, A&&... args) const {
+  std::string enqueue(Q&& target, A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return queue.push(Entry::name.view(), encode(static_cast<typename Entry::params*>(nullptr), args...));
+      return push(target, encode(static_cast<typename Entry::params*>(nullptr), args...));
     } else {
       return {};
     }
+  }
+  /// Keyword form: `enqueue(client, {.email = "...", .name = "..."})`,
+  /// stored as a JSON object by parameter name (a defaulted field left out
+  /// is left out, and the worker uses the default).
+  template <class Q, class K = Entry>
+  std::string enqueue(Q&& target, typename K::args args) const {
+    return push(target, Entry::keyword_json(args));
   }
   /// As enqueue(), ready at `when` (wall-clock time, compared with the Redis
   /// server's clock): it waits in the queue's delayed set until then.
   template <class Q, class... A>
     requires positional_call<Entry, A...>
-  std::string enqueue_at(Q&& queue, std::chrono::system_clock::time_point when, A&&... args) const {
+  std::string enqueue_at(Q&& target, std::chrono::system_clock::time_point when, A&&... args) const {
     if constexpr (Entry::template accepts<A...>()) {
-      return queue.push_at(Entry::name.view(), encode(static_cast<typename Entry::params*>(nullptr), args...), when);
+      return push_at(target, encode(static_cast<typename Entry::params*>(nullptr), args...), when);
     } else {
       return {};
     }
@@ -404,6 +432,16 @@ class EntryPoint {
                       std::chrono::system_clock::now() +
                           std::chrono::duration_cast<std::chrono::system_clock::duration>(delay),
                       std::forward<A>(args)...);
+  }
+
+  /// The durable queue enqueue(client, ...) uses: bg::queue beside
+  /// [[bg::task]], else "default".
+  [[nodiscard]] static constexpr std::string_view queue_name() noexcept {
+    if constexpr (requires { Entry::queue; }) {
+      return Entry::queue;
+    } else {
+      return "default";
+    }
   }
 
   /// The registry name, as in bg::registry().

@@ -122,4 +122,28 @@ void encode_argument(std::string& out, const Value& value) {
   }
 }
 
+/// One keyword argument of a generated `args` struct as a member of a JSON
+/// object: a bg::Required field always, a bg::Defaulted field only when it
+/// was given.
+template <std::size_t Index, class Param, class Field>
+void encode_keyword(std::string& out, std::string_view name, const Field& field) {
+  using T = std::remove_cvref_t<Param>;
+  static_assert(json_encodable_v<T>,
+                "bg: enqueue(): this task has a parameter (see 'Index' and 'Param' in this instantiation) whose "
+                "type JSON cannot carry, so it cannot be stored in a durable queue; run it with later() instead");
+  if constexpr (json_encodable_v<T>) {
+    const T* value = nullptr;
+    if constexpr (requires { field.if_given(); }) {
+      if (field.if_given()) value = &*field.if_given();
+    } else {
+      value = &field.get();
+    }
+    if (value == nullptr) return;
+    if (out.size() > 1) out += ',';
+    encode_json_string(out, name);
+    out += ':';
+    encode_json<T>(out, *value);
+  }
+}
+
 }  // namespace bg::detail

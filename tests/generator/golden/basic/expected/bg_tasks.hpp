@@ -30,8 +30,8 @@
 #include <vector>
 #include "shop.hpp"
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 3
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 3, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 4
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 4, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 // nightly_report is defined in jobs.cpp only; declared here so that the entry
@@ -124,6 +124,16 @@ class archive_t : public bg::detail::EntryPoint<archive_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::unique_ptr<shop::Receipt>>(out, "receipt", a.receipt);
+    bg::detail::encode_keyword<1, std::string>(out, "note", a.note);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::unique_ptr<shop::Receipt> receipt_, std::string&& note_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -191,6 +201,15 @@ class ledger_close_t : public bg::detail::EntryPoint<ledger_close_t> {
                     "tasks::ledger_close: argument 1 'day' must convert to int without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<int, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, int>(out, "day", a.day);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -262,6 +281,15 @@ class nightly_report_t : public bg::detail::EntryPoint<nightly_report_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, unsigned int>(out, "days", a.days);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(unsigned int days_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -329,6 +357,15 @@ class reindex_t : public bg::detail::EntryPoint<reindex_t> {
                     "tasks::reindex: argument 1 'shard' must convert to int without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<int, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, int>(out, "shard", a.shard);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -417,6 +454,16 @@ class restock_t : public bg::detail::EntryPoint<restock_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "sku", a.sku);
+    bg::detail::encode_keyword<1, uint16_t>(out, "count", a.count);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string sku_, uint16_t count_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -501,6 +548,16 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
                     "tasks::send_receipt: argument 2 'receipt' must convert to shop::Receipt without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<std::string, 0, A...>() && bg::detail::arg_fits_at<shop::Receipt, 1, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "email", a.email);
+    bg::detail::encode_keyword<1, shop::Receipt>(out, "receipt", a.receipt);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -638,6 +695,19 @@ class ship_t : public bg::detail::EntryPoint<ship_t> {
                     "tasks::ship: argument 5 'flags' must convert to std::map<std::string, shop::Legacy> without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<int64_t, 0, A...>() && bg::detail::arg_fits_at<shop::Carrier, 1, A...>() && bg::detail::arg_fits_at<std::vector<std::string>, 2, A...>() && bg::detail::arg_fits_at<std::optional<double>, 3, A...>() && bg::detail::arg_fits_at<std::map<std::string, shop::Legacy>, 4, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, int64_t>(out, "order", a.order);
+    bg::detail::encode_keyword<1, shop::Carrier>(out, "carrier", a.carrier);
+    bg::detail::encode_keyword<2, std::vector<std::string>>(out, "items", a.items);
+    bg::detail::encode_keyword<3, std::optional<double>>(out, "weight", a.weight);
+    bg::detail::encode_keyword<4, std::map<std::string, shop::Legacy>>(out, "flags", a.flags);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).

@@ -26,8 +26,8 @@
 #include <asio/awaitable.hpp>
 #include "hooks.hpp"
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 3
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 3, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 4
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 4, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 // hooks::rotate_keys is defined in hooks.cpp only; declared here so that the entry
@@ -134,6 +134,17 @@ class call_webhook_t : public bg::detail::EntryPoint<call_webhook_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "url", a.url);
+    bg::detail::encode_keyword<1, std::string>(out, "body", a.body);
+    bg::detail::encode_keyword<2, int>(out, "attempts", a.attempts);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp); the shorter ones fill in defaults.
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string url_, std::string body_, int attempts_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string url_, std::string body_);
@@ -202,6 +213,15 @@ class rotate_keys_t : public bg::detail::EntryPoint<rotate_keys_t> {
                     "tasks::rotate_keys: argument 1 'keep' must convert to int without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<int, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, int>(out, "keep", a.keep);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -273,6 +293,15 @@ class send_digest_t : public bg::detail::EntryPoint<send_digest_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::vector<std::string>>(out, "to", a.to);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::vector<std::string> to_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -340,6 +369,15 @@ class warm_cache_t : public bg::detail::EntryPoint<warm_cache_t> {
                     "tasks::warm_cache: argument 1 'region' must convert to std::string without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<std::string, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "region", a.region);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).

@@ -23,8 +23,8 @@
 #include <bg/registry.hpp>
 #include <bg/required.hpp>
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 3
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 3, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 4
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 4, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 // Every source that includes this header keeps bg_tasks.cpp, and so its

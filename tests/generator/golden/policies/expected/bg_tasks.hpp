@@ -26,8 +26,8 @@
 #include <asio/awaitable.hpp>
 #include "mailer.hpp"
 
-#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 3
-#error "bg_tasks.hpp was generated for bgtasks runtime revision 3, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
+#if !defined(BG_RUNTIME_REVISION) || BG_RUNTIME_REVISION != 4
+#error "bg_tasks.hpp was generated for bgtasks runtime revision 4, and the bgtasks headers in use are another revision; use bg-gen and the runtime from the same bgtasks, and rebuild so that bg-gen regenerates this file"
 #endif
 
 // mailer::rebuild_index is defined in mailer.cpp only; declared here so that the entry
@@ -97,6 +97,15 @@ class log_open_t : public bg::detail::EntryPoint<log_open_t> {
                     "tasks::log_open: argument 1 'address' must convert to std::string without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<std::string, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "address", a.address);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -169,6 +178,15 @@ class nightly_digest_t : public bg::detail::EntryPoint<nightly_digest_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "address", a.address);
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(std::string address_);
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -225,6 +243,15 @@ class rebuild_index_t : public bg::detail::EntryPoint<rebuild_index_t> {
     }
   }
 
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    (void)a;
+    out += '}';
+    return out;
+  }
+
   /// Bind the call (defined in bg_tasks.cpp).
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make();
   [[gnu::visibility("default")]] static bg::detail::ErasedTask make(args&& a);
@@ -244,10 +271,13 @@ inline bg::BackgroundTasks& add_task(bg::BackgroundTasks& batch, const rebuild_i
 /// [[bg::task]] void mailer::send_receipt(const bg::Context&, std::string address, int order)
 /// Declared in mailer.hpp.
 /// Policy: retry(5, backoff 1s..1min), timeout 30s, concurrency 2.
+/// Queue: "receipts" (bg::queue), where enqueue(client, ...) puts it.
 class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
  public:
   /// The name in bg::registry(), errors, stats and shutdown reports.
   static constexpr bg::TaskName name{"send_receipt"};
+  /// The durable queue declared beside [[bg::task]] (bg::queue).
+  static constexpr std::string_view queue{"receipts"};
 
   /// What a misused keyword argument says, field by field, so that the
   /// compiler's first error line names the task and the field.
@@ -310,6 +340,16 @@ class send_receipt_t : public bg::detail::EntryPoint<send_receipt_t> {
                     "tasks::send_receipt: argument 2 'order' must convert to int without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<std::string, 0, A...>() && bg::detail::arg_fits_at<int, 1, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "address", a.address);
+    bg::detail::encode_keyword<1, int>(out, "order", a.order);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).
@@ -380,6 +420,15 @@ class sync_inbox_t : public bg::detail::EntryPoint<sync_inbox_t> {
                     "tasks::sync_inbox: argument 1 'account' must convert to std::string without narrowing; the value passed does not");
       return true && bg::detail::arg_fits_at<std::string, 0, A...>();
     }
+  }
+
+  /// Keyword arguments as a JSON object, for enqueue() (bgtasks::redis).
+  template <class K = args>
+  static std::string keyword_json(const K& a) {
+    std::string out = "{";
+    bg::detail::encode_keyword<0, std::string>(out, "account", a.account);
+    out += '}';
+    return out;
   }
 
   /// Bind the call (defined in bg_tasks.cpp).

@@ -9,7 +9,7 @@
 
 namespace mailer {
 
-[[bg::task, bg::retry(5), bg::timeout("30s"), bg::concurrency(2)]]
+[[bg::task, bg::retry(5), bg::timeout("30s"), bg::concurrency(2), bg::queue("receipts")]]
 void send_receipt(const bg::Context& context, std::string address, int order);
 
 [[bg::task("nightly_digest"), bg::retry(2, "250ms", "10s")]]
