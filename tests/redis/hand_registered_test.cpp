@@ -1,0 +1,94 @@
+// bgtasks::redis with a registry table written by hand, as bg-gen would
+// write it: no generated code, so this test also runs in the
+// ThreadSanitizer build (which does not build bg-gen). Two worker processes'
+// worth of workers (two lifespans, each with its bg::redis::Worker) share
+// one queue on a real redis-server, while the tasks' ends reach each worker
+// from the lifespans' threads.
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <bg/detail/json_arguments.hpp>
+#include <bg/lifespan.hpp>
+#include <bg/redis.hpp>
+#include <bg/registry.hpp>
+
+#include "redis_server.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::mutex seen_mutex;
+std::multiset<std::string> seen;
+std::atomic<int> failures_left{0};
+
+void hand_record(const bg::Context& context, std::string key) {
+  if (key == "fail-once" && context.attempt == 1) throw std::runtime_error("first attempt fails");
+  std::lock_guard lock(seen_mutex);
+  seen.insert(key);
+}
+
+bg::TaskId hand_record_invoke(bg::detail::JsonArguments& arguments, bg::Lifespan* life) {
+  auto key = arguments.take<std::string>(0);
+  return life->add_named_task("hand_record", &hand_record, std::move(key));
+}
+
+constexpr bg::ParamInfo hand_record_params[] = {{"key", "std::string", ""}};
+constexpr bg::TaskInfo hand_table[] = {
+    {.name = "hand_record",
+     .function = "hand_record",
+     .signature = "void hand_record(const bg::Context& context, std::string key)",
+     .params = hand_record_params,
+     .file = "hand_registered_test.cpp",
+     .line = 30,
+     .takes_context = true,
+     .json_invocable = true,
+     .invoke = &hand_record_invoke,
+     .required_params = 1,
+     .policy = {.retries = 1, .backoff_base = 5ms, .backoff_cap = 5ms}},
+};
+constinit bg::detail::RegistryTable hand_registry{hand_table, "hand_registered_test.cpp"};
+[[maybe_unused]] const bool registered = (bg::detail::register_table(hand_registry), true);
+
+TEST(RedisHandRegistered, TwoWorkersShareAQueueAndRunEveryEntryOnce) {
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  bg::redis::Batch batch(client, "shared");
+  constexpr int kTasks = 3000;
+  for (int i = 0; i < kTasks; ++i) {
+    std::string key = "k";
+    key += std::to_string(i);
+    batch.push("hand_record", "[\"" + key + "\"]");
+  }
+  batch.push("hand_record", "[\"fail-once\"]");
+  batch.send();
+
+  bg::Lifespan life_a{{.workers = 2}};
+  bg::Lifespan life_b{{.workers = 2}};
+  bg::redis::Worker a(life_a, server.endpoint(), {.queues = {"shared"}, .consumer = "a", .max_in_flight = 16});
+  bg::redis::Worker b(life_b, server.endpoint(), {.queues = {"shared"}, .consumer = "b", .max_in_flight = 16});
+  a.start();
+  b.start();
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (a.stats().completed + b.stats().completed < kTasks + 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  a.stop();
+  b.stop();
+  std::lock_guard lock(seen_mutex);
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kTasks + 1));
+  for (const auto& key : seen) EXPECT_EQ(seen.count(key), 1U) << key;
+  EXPECT_EQ(a.stats().retried + b.stats().retried, 1U);  // fail-once, through the delayed set
+  EXPECT_GT(a.stats().completed, 0U);
+  EXPECT_GT(b.stats().completed, 0U);
+  const auto status = bg::redis::queue_status(client, "shared");
+  EXPECT_EQ(status.ready + status.pending + status.delayed + status.dead, 0U);
+}
+
+}  // namespace
