@@ -31,13 +31,14 @@ Settings& settings();
 /// The simulated server answers an address at bounce.example "451 try again
 /// later" on the first attempt (retried, with backoff, up to 3 times), and
 /// one at invalid.example "550 no such user" (bg::NoRetry: final at once).
-/// A run that takes over 30 s is cancelled and retried.
-[[bg::task, bg::retry(3, "100ms", "2s"), bg::timeout("30s")]]
+/// A run that takes over 30 s is cancelled and retried. In durable mode
+/// (--redis) it goes to the queue "mail" (bg::queue), which mail_worker reads.
+[[bg::task, bg::retry(3, "100ms", "2s"), bg::timeout("30s"), bg::queue("mail")]]
 asio::awaitable<void> send_welcome_email(bg::Context context, std::string email, std::string name);
 
 /// Appends "event<TAB>email" to the audit log. One run at a time: the writes
 /// are serialized anyway, and a second run would only hold a worker while
 /// it waits for the file.
-[[bg::task, bg::concurrency(1)]] void record_audit(std::string event, std::string email);
+[[bg::task, bg::concurrency(1), bg::queue("mail")]] void record_audit(std::string event, std::string email);
 
 }  // namespace mail

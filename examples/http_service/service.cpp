@@ -64,6 +64,7 @@ json registry_json() {
                      {"signature", task.signature},
                      {"kind", task.kind},
                      {"policy", policy_json(task.policy)},
+                     {"queue", task.queue},
                      {"params", params},
                      {"file", task.file},
                      {"line", task.line},

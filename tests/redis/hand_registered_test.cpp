@@ -26,7 +26,6 @@ using namespace std::chrono_literals;
 
 std::mutex seen_mutex;
 std::multiset<std::string> seen;
-std::atomic<int> failures_left{0};
 
 void hand_record(const bg::Context& context, std::string key) {
   if (key == "fail-once" && context.attempt == 1) throw std::runtime_error("first attempt fails");
