@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -90,21 +91,22 @@ TEST(TaskEnds, AnAttemptRetriedInTheProcessIsNotAnEnd) {
 
 TEST(TaskEnds, ShutdownReportsDiscardedStoppedAndAbandonedTasks) {
   Ends ends;
-  bg::test::Latch started;
-  std::atomic<bool> release{false};
+  // Shared with the tasks: the abandoned one outlives this test body.
+  const auto started = std::make_shared<bg::test::Latch>();
+  const auto release = std::make_shared<std::atomic<bool>>(false);
   bg::TaskId stopped = 0, abandoned = 0, discarded = 0, scheduled = 0;
   {
     bg::Lifespan life{{.workers = 2, .shutdown_timeout = 50ms, .cancel_grace = 50ms}};
     ends.observe(life);
-    stopped = life.add_task([&](const bg::Context& c) {
-      started.arrive();
+    stopped = life.add_task([started](const bg::Context& c) {
+      started->arrive();
       while (!c.stop_token.stop_requested()) std::this_thread::sleep_for(1ms);
     });
-    abandoned = life.add_task([&] {
-      started.arrive();
-      while (!release.load()) std::this_thread::sleep_for(1ms);  // ignores its stop token
+    abandoned = life.add_task([started, release] {
+      started->arrive();
+      while (!release->load()) std::this_thread::sleep_for(1ms);  // ignores its stop token
     });
-    started.wait_for(2);
+    started->wait_for(2);
     discarded = life.add_task([] {});
     scheduled = life.add_task_after(1h, [] {});
     life.shutdown();
@@ -114,7 +116,7 @@ TEST(TaskEnds, ShutdownReportsDiscardedStoppedAndAbandonedTasks) {
     EXPECT_EQ(ends.of(scheduled).at(0).end, TaskEnd::discarded);
     EXPECT_EQ(ends.of(scheduled).at(0).detail, "not yet due");
   }
-  release.store(true);
+  release->store(true);
   EXPECT_EQ(ends.of(abandoned).size(), 1U);  // whatever it does later is not reported again
 }
 

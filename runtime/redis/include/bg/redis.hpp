@@ -153,11 +153,13 @@ struct WorkerOptions {
   /// taken over by another worker (XAUTOCLAIM) and run again.
   std::chrono::milliseconds claim_idle{30'000};
   /// A worker renews the entries it runs (its heartbeat) every
-  /// claim_idle / 3, so a slow task is never taken over.
+  /// claim_idle / 3, so a slow task is never taken over. At least 30 ms.
+  ///
   /// An entry delivered more than this many times (taken over again and
   /// again: the task kills its worker) goes to the dead letters.
   unsigned max_deliveries = 5;
-  /// How long one read blocks when the queues are empty.
+  /// How long one read blocks when the queues are empty (at most
+  /// delayed_poll, so that due entries are still moved on time).
   std::chrono::milliseconds poll{100};
   /// How often due entries are moved from the delayed set to the stream.
   std::chrono::milliseconds delayed_poll{25};
