@@ -28,7 +28,8 @@ void step(std::string round, int index) {
 }
 
 void due(std::string round, int index, std::int64_t due_ms) {
-  redis().command({"RPUSH", "chaos:late", std::to_string(now_ms() - due_ms)});
+  // The first run's lateness: a later run is a takeover, late by design.
+  redis().command({"HSETNX", "chaos:" + round + ":late", std::to_string(index), std::to_string(now_ms() - due_ms)});
   redis().command({"HINCRBY", "chaos:" + round + ":due", std::to_string(index), "1"});
 }
 

@@ -12,8 +12,8 @@ namespace chaos {
 /// HINCRBY chaos:ROUND INDEX 1.
 [[bg::task]] void step(std::string round, int index);
 
-/// Records how late it ran: RPUSH chaos:late (now - due_ms), and
-/// HINCRBY chaos:ROUND:due INDEX 1.
+/// Records how late its first run was: HSETNX chaos:ROUND:late INDEX
+/// (now - due_ms), and HINCRBY chaos:ROUND:due INDEX 1.
 [[bg::task]] void due(std::string round, int index, std::int64_t due_ms);
 
 /// Sleeps `ms`, then INCR `key`.
