@@ -117,6 +117,7 @@ TEST_F(RedisWorker, AFailedTaskIsRetriedThroughTheDelayedSetThenDeadLettered) {
   EXPECT_EQ(dead[0].args, "[\"always\",9]");
   EXPECT_EQ(dead[0].attempt, 3U);
   EXPECT_EQ(dead[0].error, "failed on attempt 3 of 3: flaky failure on attempt 3");
+  ASSERT_TRUE(eventually([&] { return worker.stats().completed == 1; }));
   EXPECT_EQ(number({"ZCARD", keys.delayed}), 0U);
   EXPECT_EQ(number({"XLEN", keys.stream}), 0U);
 }
@@ -164,6 +165,8 @@ TEST_F(RedisWorker, EntriesThatCannotBeDispatchedAreDeadLettersAtOnce) {
   EXPECT_NE(dead[1].error.find("key"), std::string::npos) << dead[1].error;  // names the parameter
   EXPECT_NE(dead[3].error.find("cannot be dispatched"), std::string::npos) << dead[3].error;
   EXPECT_EQ(dead[4].error, "the entry names no task (it has no 'task' field)");
+  // The valid task's entry is acknowledged in the round after it ran.
+  ASSERT_TRUE(eventually([&] { return worker.stats().completed == 1; }));
   EXPECT_EQ(number({"XLEN", keys.stream}), 0U);
 
   // An operator fixes the cause (here: registers nothing, just requeues the

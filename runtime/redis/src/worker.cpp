@@ -147,7 +147,6 @@ void Worker::State::send_atomic(std::vector<Argv> body) {
 std::vector<Argv> Worker::State::dead_letter(std::size_t queue, const std::string& id, const StoredTask& task,
                                              const std::string& error) {
   const QueueKeys& k = keys[queue];
-  bump(counters.dead);
   return {{"XADD", k.dead, "*", "task", task.task, "args", task.args, "attempt", std::to_string(task.attempt),
            "enqueued", std::to_string(task.enqueued_ms), "error", error, "source", id, "failed",
            std::to_string(unix_ms(std::chrono::system_clock::now()))},
@@ -157,7 +156,6 @@ std::vector<Argv> Worker::State::dead_letter(std::size_t queue, const std::strin
 
 std::vector<Argv> Worker::State::hand_back(std::size_t queue, const std::string& id, const StoredTask& task) {
   const QueueKeys& k = keys[queue];
-  bump(counters.handed_back);
   return {xadd_command(k.stream, task), {"XACK", k.stream, std::string(kGroup), id}, {"XDEL", k.stream, id}};
 }
 
@@ -174,7 +172,9 @@ void Worker::State::settle_ends() {
   if (unsettled.empty()) return;
   std::vector<std::vector<std::string>> acks(keys.size());  // completed entry ids, per queue
   std::vector<Argv> body;
-  std::uint64_t completed = 0;
+  // Counted once the commands have reached Redis, so that the counters
+  // never run ahead of what an operator sees there.
+  std::uint64_t completed = 0, retried = 0, dead = 0, handed_back = 0;
   std::vector<TaskId> settled;
   for (const TaskEndNotice& notice : unsettled) {
     const auto found = in_flight.find(notice.id);
@@ -200,18 +200,20 @@ void Worker::State::settle_ends() {
           body.push_back(zadd_command(k.delayed, next, due, delayed_id));
           body.push_back({"XACK", k.stream, std::string(kGroup), entry.entry_id});
           body.push_back({"XDEL", k.stream, entry.entry_id});
-          bump(counters.retried);
+          ++retried;
         } else {
           const std::string error = "failed on attempt " + std::to_string(entry.task.attempt) + " of " +
                                     std::to_string(policy.retries + 1) +
                                     (notice.retryable ? ": " : " (bg::NoRetry: final): ") + notice.detail;
           for (Argv& c : dead_letter(entry.queue, entry.entry_id, entry.task, error)) body.push_back(std::move(c));
+          ++dead;
         }
         break;
       }
       case TaskEnd::stopped:
       case TaskEnd::discarded:
         for (Argv& c : hand_back(entry.queue, entry.entry_id, entry.task)) body.push_back(std::move(c));
+        ++handed_back;
         break;
       case TaskEnd::abandoned:
         break;  // still running here: left pending, for another worker to take over after claim_idle
@@ -230,6 +232,9 @@ void Worker::State::settle_ends() {
   for (TaskId id : settled) in_flight.erase(id);
   unsettled.clear();
   bump(counters.completed, completed);
+  bump(counters.retried, retried);
+  bump(counters.dead, dead);
+  bump(counters.handed_back, handed_back);
   counters.in_flight.store(in_flight.size(), std::memory_order_relaxed);
 }
 
@@ -304,6 +309,7 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
   bump(reclaimed ? counters.reclaimed : counters.read);
   if (task.task.empty()) {
     send_atomic(dead_letter(queue, id, task, "the entry names no task (it has no 'task' field)"));
+    bump(counters.dead);
     return;
   }
   try {
@@ -313,11 +319,14 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
     counters.in_flight.store(in_flight.size(), std::memory_order_relaxed);
   } catch (const DispatchError& e) {
     send_atomic(dead_letter(queue, id, task, std::string("cannot be dispatched: ") + e.what()));
+    bump(counters.dead);
   } catch (const ShuttingDown&) {
     reading.store(false, std::memory_order_relaxed);
     send_atomic(hand_back(queue, id, task));  // not this entry's fault: another worker runs it
+    bump(counters.handed_back);
   } catch (const QueueFull&) {
     send_atomic(hand_back(queue, id, task));  // the application's own tasks fill the lifespan
+    bump(counters.handed_back);
   }
 }
 
