@@ -15,11 +15,13 @@
 
 #include "bg_tasks.hpp"
 #include "durable_tasks.hpp"
+#include "eventually.hpp"
 #include "redis_server.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
+using bg::test::eventually;
 using durable::journal;
 
 /// "prefix" followed by n (built by appending: GCC 12 warns wrongly about
@@ -32,17 +34,6 @@ std::string numbered(std::string prefix, int n) {
 class RedisWorker : public ::testing::Test {
  protected:
   void SetUp() override { journal().clear(); }
-
-  /// Polls `done` until it holds or `timeout` passes.
-  template <class F>
-  static bool eventually(F done, std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(5ms);
-    }
-    return done();
-  }
 
   std::uint64_t number(const std::vector<std::string>& argv) { return std::stoull(client.command(argv)); }
 

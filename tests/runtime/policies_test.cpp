@@ -15,6 +15,7 @@
 
 #include <bg/bg.hpp>
 
+#include "../support/eventually.hpp"
 #include "../support/failures.hpp"
 #include "../support/retryable.hpp"
 #include "../support/sync.hpp"
@@ -23,22 +24,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using bg::test::eventually;
 using bg::test::Failures;
 
 const bg::TaskStats& stats_of(const std::vector<bg::TaskStats>& all, std::string_view name) {
   const auto it = std::find_if(all.begin(), all.end(), [&](const bg::TaskStats& t) { return t.name == name; });
   if (it == all.end()) throw std::runtime_error("no stats for " + std::string(name));
   return *it;
-}
-
-template <class Predicate>
-bool eventually(Predicate&& done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
 }
 
 constexpr bg::TaskPolicy fast_retries(unsigned n) {
