@@ -106,17 +106,24 @@ void encode_json(std::string& out, const T& value) {
   }
 }
 
-/// Parameter `Index` of a task, of declared type `Param`, as JSON. The
-/// static_assert names both when JSON cannot carry it.
-template <std::size_t Index, class Param, class Value>
-void encode_argument(std::string& out, const Value& value) {
-  using T = std::remove_cvref_t<Param>;
-  static_assert(json_encodable_v<T>,
+/// Whether parameter `Index` of declared type `Param` can be enqueued; the
+/// static_assert names both (in the instantiation) when it cannot.
+template <std::size_t Index, class Param>
+consteval bool enqueueable_parameter() {
+  static_assert(json_encodable_v<Param>,
                 "bg: enqueue(): this task has a parameter (see 'Index' and 'Param' in this instantiation) whose "
                 "type JSON cannot carry, so it cannot be stored in a durable queue. enqueue() takes tasks whose "
                 "parameters are bool, integers, floating point, std::string, or std::vector, std::optional and "
                 "std::map<std::string, T> of those; run this task in the process with later() instead");
-  if constexpr (json_encodable_v<T>) {
+  return json_encodable_v<Param>;
+}
+
+/// Parameter `Index` of a task, of declared type `Param`, as an element of
+/// a JSON array.
+template <std::size_t Index, class Param, class Value>
+void encode_argument(std::string& out, const Value& value) {
+  using T = std::remove_cvref_t<Param>;
+  if constexpr (enqueueable_parameter<Index, T>()) {
     if (Index != 0) out += ',';
     encode_json<T>(out, value);
   }
@@ -128,10 +135,7 @@ void encode_argument(std::string& out, const Value& value) {
 template <std::size_t Index, class Param, class Field>
 void encode_keyword(std::string& out, std::string_view name, const Field& field) {
   using T = std::remove_cvref_t<Param>;
-  static_assert(json_encodable_v<T>,
-                "bg: enqueue(): this task has a parameter (see 'Index' and 'Param' in this instantiation) whose "
-                "type JSON cannot carry, so it cannot be stored in a durable queue; run it with later() instead");
-  if constexpr (json_encodable_v<T>) {
+  if constexpr (enqueueable_parameter<Index, T>()) {
     const T* value = nullptr;
     if constexpr (requires { field.if_given(); }) {
       if (field.if_given()) value = &*field.if_given();
