@@ -21,11 +21,11 @@ QueueStatus queue_status(Client& client, std::string_view queue) {
   const QueueKeys k(queue);
   QueueStatus status;
   status.queue = std::string(queue);
-  Connection connection(client.endpoint());
-  const std::vector<Reply> replies = connection.pipeline({{"XLEN", k.stream},
-                                                          {"ZCARD", k.delayed},
-                                                          {"XLEN", k.dead},
-                                                          {"XINFO", "CONSUMERS", k.stream, std::string(kGroup)}});
+  const std::vector<Reply> replies = ClientAccess::pipeline(
+      client, {{"XLEN", k.stream},
+               {"ZCARD", k.delayed},
+               {"XLEN", k.dead},
+               {"XINFO", "CONSUMERS", k.stream, std::string(kGroup)}});
   for (std::size_t i = 0; i < 3; ++i) check(replies[i], "reading the queue's sizes");
   const auto stream_length = static_cast<std::uint64_t>(replies[0].integer);
   status.delayed = static_cast<std::uint64_t>(replies[1].integer);
@@ -48,8 +48,8 @@ QueueStatus queue_status(Client& client, std::string_view queue) {
 }
 
 std::vector<DeadLetter> dead_letters(Client& client, std::string_view queue, std::size_t count) {
-  Connection connection(client.endpoint());
-  const Reply reply = connection.run({"XRANGE", QueueKeys(queue).dead, "-", "+", "COUNT", std::to_string(count)});
+  const Reply reply =
+      ClientAccess::run(client, {"XRANGE", QueueKeys(queue).dead, "-", "+", "COUNT", std::to_string(count)});
   std::vector<DeadLetter> out;
   for (const Reply& entry : reply.elements) {
     if (entry.elements.size() < 2) continue;
@@ -67,9 +67,9 @@ std::vector<DeadLetter> dead_letters(Client& client, std::string_view queue, std
 
 std::size_t requeue_dead(Client& client, std::string_view queue, std::string_view id) {
   const QueueKeys k(queue);
-  Connection connection(client.endpoint());
   const bool all = id == "all";
-  const Reply entries = connection.run({"XRANGE", k.dead, all ? "-" : std::string(id), all ? "+" : std::string(id)});
+  const Reply entries =
+      ClientAccess::run(client, {"XRANGE", k.dead, all ? "-" : std::string(id), all ? "+" : std::string(id)});
   if (!all && entries.elements.empty()) {
     throw Error("bg::redis: queue '" + std::string(queue) + "' has no dead letter " + std::string(id) +
                 " (bg-queue dead " + std::string(queue) + " lists them)");
@@ -80,8 +80,8 @@ std::size_t requeue_dead(Client& client, std::string_view queue, std::string_vie
     StoredTask task = read_fields(entry.elements[1]);
     task.attempt = 1;  // a fresh start: the operator fixed what made it fail
     task.enqueued_ms = unix_ms(std::chrono::system_clock::now());
-    const std::vector<Reply> replies = connection.pipeline(
-        {{"MULTI"}, xadd_command(k.stream, task), {"XDEL", k.dead, entry.elements[0].str}, {"EXEC"}});
+    const std::vector<Reply> replies = ClientAccess::pipeline(
+        client, {{"MULTI"}, xadd_command(k.stream, task), {"XDEL", k.dead, entry.elements[0].str}, {"EXEC"}});
     for (const Reply& reply : replies) check(reply, "requeueing a dead letter");
     ++moved;
   }

@@ -73,19 +73,25 @@ StoredTask stored(std::string_view task, std::string_view args) {
 }
 }  // namespace
 
+std::vector<Reply> ClientAccess::pipeline(Client& client, const std::vector<Argv>& commands) {
+  std::lock_guard lock(client.shared_->mutex);
+  return client.shared_->connect(client.endpoint_).pipeline(commands);
+}
+
+Reply ClientAccess::run(Client& client, const Argv& argv) {
+  std::lock_guard lock(client.shared_->mutex);
+  return client.shared_->connect(client.endpoint_).run(argv);
+}
+
 std::string Client::enqueue(std::string_view queue, std::string_view task, std::string_view args) {
-  const Argv command = xadd_command(QueueKeys(queue).stream, stored(task, args));
-  std::lock_guard lock(shared_->mutex);
-  return shared_->connect(endpoint_).run(command).text();
+  return ClientAccess::run(*this, xadd_command(QueueKeys(queue).stream, stored(task, args))).text();
 }
 
 std::string Client::enqueue_at(std::string_view queue, std::string_view task, std::string_view args,
                                std::chrono::system_clock::time_point when) {
   if (when <= std::chrono::system_clock::now()) return enqueue(queue, task, args);
   std::string id;
-  const Argv command = zadd_command(QueueKeys(queue).delayed, stored(task, args), unix_ms(when), id);
-  std::lock_guard lock(shared_->mutex);
-  shared_->connect(endpoint_).run(command);
+  ClientAccess::run(*this, zadd_command(QueueKeys(queue).delayed, stored(task, args), unix_ms(when), id));
   return id;
 }
 
@@ -103,8 +109,7 @@ void describe(const Reply& reply, std::string& out, int depth) {
 
 std::string Client::command(const std::vector<std::string>& argv) {
   if (argv.empty()) throw Error("bg::redis: an empty command");
-  std::lock_guard lock(shared_->mutex);
-  const Reply reply = shared_->connect(endpoint_).run(argv);
+  const Reply reply = ClientAccess::run(*this, argv);
   std::string out;
   describe(reply, out, 0);
   if (!out.empty() && out.back() == '\n') out.pop_back();
@@ -135,11 +140,7 @@ std::vector<std::string> Batch::send() {
   // drops before EXEC, none of it.
   commands.insert(commands.begin(), Argv{"MULTI"});
   commands.push_back({"EXEC"});
-  std::vector<Reply> replies;
-  {
-    std::lock_guard lock(client_->shared_->mutex);
-    replies = client_->shared_->connect(client_->endpoint_).pipeline(commands);
-  }
+  const std::vector<Reply> replies = ClientAccess::pipeline(*client_, commands);
   for (const Reply& reply : replies) check(reply, "enqueue of a batch");
   const Reply& results = replies.back();
   if (results.elements.size() != delayed.size()) throw Error("bg::redis: the batch was not stored (EXEC failed)");

@@ -63,6 +63,18 @@ class Connection {
   bool broken_ = false;
 };
 
+/// The connection a Client shares among its callers, for Batch and the
+/// operator functions (queue_status, dead_letters, requeue_dead): one
+/// connection per Client, not one per call.
+struct ClientAccess {
+  /// Sends every command and reads every reply in one round trip, on the
+  /// client's connection (made again if it broke). Error replies are
+  /// returned, not thrown.
+  static std::vector<Reply> pipeline(Client& client, const std::vector<Argv>& commands);
+  /// One command; an error reply throws Error naming it.
+  static Reply run(Client& client, const Argv& argv);
+};
+
 /// Throws Error for an error reply, naming `what`.
 void check(const Reply& reply, std::string_view what);
 

@@ -87,7 +87,8 @@ for _, entry in ipairs(claimed[2]) do
     local args = {KEYS[2], '*'}
     for i = 1, #fields do args[#args + 1] = fields[i] end
     args[#args + 1] = 'error'
-    args[#args + 1] = 'delivered ' .. deliveries .. ' times without finishing: its worker stopped each time (crash loop?)'
+    args[#args + 1] = 'delivered ' .. deliveries ..
+                      ' times without finishing: its worker stopped each time (crash loop?)'
     args[#args + 1] = 'source'
     args[#args + 1] = id
     redis.call('XADD', unpack(args))

@@ -117,7 +117,9 @@ struct Worker::State {
                                 const std::string& error);
   std::vector<Argv> hand_back(std::size_t queue, const std::string& id, const StoredTask& task);
   void send_atomic(std::vector<Argv> body);
-  void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
+  static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
+    counter.fetch_add(n, std::memory_order_relaxed);
+  }
 };
 
 Connection& Worker::State::connect() {
@@ -362,7 +364,8 @@ void Worker::State::run() {
       std::size_t got = 0;
       if (read_on && room > 0) {
         // With tasks in flight, wait briefly: their ends are settled between reads.
-        const auto block = in_flight.empty() ? std::min(options.poll, options.delayed_poll) : std::chrono::milliseconds(2);
+        const auto block =
+            in_flight.empty() ? std::min(options.poll, options.delayed_poll) : std::chrono::milliseconds(2);
         got = read(room, block);
       }
       if (got == 0) {

@@ -54,7 +54,7 @@ struct QueueKeys {
 /// The consumer group every worker of every queue reads in.
 inline constexpr std::string_view kGroup = "bg";
 
-class Connection;
+struct ClientAccess;
 
 /// A producer's connection. Thread-safe: calls from several threads share
 /// one connection in turn (one round trip each). A lost connection is
@@ -84,7 +84,7 @@ class Client {
   std::string command(const std::vector<std::string>& argv);
 
  private:
-  friend class Batch;
+  friend struct ClientAccess;  // Batch and the operator functions share the connection
   Endpoint endpoint_;
   struct Shared;
   std::unique_ptr<Shared> shared_;
