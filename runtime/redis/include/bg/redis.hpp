@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <bg/errors.hpp>
+#include <bg/redis/endpoint.hpp>
 #include <bg/report.hpp>
 
 namespace bg {
@@ -29,22 +30,6 @@ class Lifespan;
 }
 
 namespace bg::redis {
-
-/// A Redis error, a lost connection, or a reply bgtasks did not expect.
-/// what() names the command and the server.
-class Error : public bg::Error {
- public:
-  using bg::Error::Error;
-};
-
-/// Where the server is: parsed from "redis://HOST:PORT", "HOST:PORT" or
-/// "HOST" (port 6379). Throws bg::redis::Error naming what is wrong.
-struct Endpoint {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  static Endpoint parse(std::string_view url);
-  [[nodiscard]] std::string url() const;
-};
 
 /// The keys of a queue (see the file comment).
 struct QueueKeys {
