@@ -8,6 +8,7 @@
 // gone, and generated code can submit while another thread destroys it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,6 +75,20 @@ class Core : public std::enable_shared_from_this<Core> {
   /// Gives the coroutine tasks of `flavour` a backend made by the
   /// application (see install_async_backend).
   void observe_task_ends(std::shared_ptr<const TaskEndObserver> observer) { ledger_.observe(std::move(observer)); }
+  /// Code to run when the Lifespan's destructor starts (on_lifespan_end).
+  void on_end(std::function<void()> hook) {
+    std::lock_guard lock(end_hooks_mutex_);
+    end_hooks_.push_back(std::move(hook));
+  }
+  /// Runs, once, every hook given to on_end, in the order given.
+  void run_end_hooks() {
+    std::vector<std::function<void()>> hooks;
+    {
+      std::lock_guard lock(end_hooks_mutex_);
+      hooks.swap(end_hooks_);
+    }
+    for (const auto& hook : hooks) hook();
+  }
   void install_async_backend(const AsyncFlavour& flavour, std::shared_ptr<AsyncBackend> backend) {
     async_.install(flavour, std::move(backend));
   }
@@ -115,6 +130,8 @@ class Core : public std::enable_shared_from_this<Core> {
 
   mutable std::mutex shutdown_mutex_;
   std::optional<ShutdownReport> report_;
+  std::mutex end_hooks_mutex_;
+  std::vector<std::function<void()>> end_hooks_;
 };
 
 }  // namespace bg::detail

@@ -82,6 +82,10 @@ void observe_task_ends(Lifespan& life, std::shared_ptr<const TaskEndObserver> ob
   life.core_->observe_task_ends(std::move(observer));
 }
 
+void on_lifespan_end(Lifespan& life, std::function<void()> before_end) {
+  life.core_->on_end(std::move(before_end));
+}
+
 TaskId submit_continuation(Lifespan& life, std::string_view name, ErasedTask&& task) {
   const SubmitResult result = life.core_->submit_continuation(name, task);
   if (result.refusal != Refusal::none) throw_refusal(*life.core_, result.refusal, name);
@@ -98,6 +102,8 @@ Lifespan::Lifespan(Config config) : core_(std::make_shared<detail::Core>(std::mo
 }
 
 Lifespan::~Lifespan() {
+  // First: whoever holds a reference to this lifespan stops using it.
+  core_->run_end_hooks();
   const bool reported = core_->shutdown_called();
   const ShutdownReport& report = core_->shutdown();
   if (!reported && (!report.unfinished.empty() || report.timed_out)) std::cerr << report;

@@ -6,6 +6,7 @@
 // from the lifespans' threads.
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -88,6 +89,30 @@ TEST(RedisHandRegistered, TwoWorkersShareAQueueAndRunEveryEntryOnce) {
   EXPECT_GT(b.stats().completed, 0U);
   const auto status = bg::redis::queue_status(client, "shared");
   EXPECT_EQ(status.ready + status.pending + status.delayed + status.dead, 0U);
+}
+
+TEST(RedisHandRegistered, ALifespanDestroyedWhileItsWorkerRunsStopsTheWorkerFirst) {
+  // The lifespan's destructor stops the worker on its own thread while the
+  // worker thread reads and the lifespan's threads end tasks: the seam the
+  // ThreadSanitizer build checks.
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  bg::redis::Batch batch(client, "ends");
+  for (int i = 0; i < 500; ++i) batch.push("hand_record", "[\"end-" + std::to_string(i) + "\"]");
+  batch.send();
+  auto life = std::make_unique<bg::Lifespan>(bg::Config{.workers = 2});
+  bg::redis::Worker worker(*life, server.endpoint(), {.queues = {"ends"}, .max_in_flight = 8});
+  worker.start();
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (worker.stats().completed < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  life.reset();  // with the worker running
+  const bg::redis::WorkerStats stats = worker.stats();
+  EXPECT_GE(stats.completed, 50U);
+  EXPECT_EQ(stats.in_flight, 0U);  // every entry it held was settled or handed back
+  EXPECT_EQ(worker.stop().unfinished.size(), 0U);
+  EXPECT_THROW(worker.start(), bg::redis::Error);
 }
 
 }  // namespace

@@ -159,6 +159,7 @@ class Lifespan {
   friend void detail::install_async_backend(Lifespan&, const detail::AsyncFlavour&,
                                             std::shared_ptr<detail::AsyncBackend>);
   friend void detail::observe_task_ends(Lifespan&, std::shared_ptr<const detail::TaskEndObserver>);
+  friend void detail::on_lifespan_end(Lifespan&, std::function<void()>);
   friend TaskId detail::submit_continuation(Lifespan&, std::string_view, detail::ErasedTask&&);
   TaskId submit_or_throw(std::string_view name, detail::ErasedTask&& task);
   std::optional<TaskId> try_submit(std::string_view name, detail::ErasedTask&& task);

@@ -26,7 +26,8 @@ QueueStatus queue_status(Client& client, std::string_view queue) {
                {"ZCARD", k.delayed},
                {"XLEN", k.dead},
                {"XINFO", "CONSUMERS", k.stream, std::string(kGroup)}});
-  for (std::size_t i = 0; i < 3; ++i) check(replies[i], "reading the queue's sizes");
+  const std::string* sized[] = {&k.stream, &k.delayed, &k.dead};
+  for (std::size_t i = 0; i < 3; ++i) check(replies[i], "reading the size of " + *sized[i]);
   const auto stream_length = static_cast<std::uint64_t>(replies[0].integer);
   status.delayed = static_cast<std::uint64_t>(replies[1].integer);
   status.dead = static_cast<std::uint64_t>(replies[2].integer);
@@ -55,7 +56,7 @@ std::vector<DeadLetter> dead_letters(Client& client, std::string_view queue, std
     if (entry.elements.size() < 2) continue;
     DeadLetter letter;
     letter.id = entry.elements[0].str;
-    const StoredTask task = read_fields(entry.elements[1]);
+    const StoredTask task = read_fields(entry.elements[1]).task;
     letter.task = task.task;
     letter.args = task.args;
     letter.attempt = task.attempt;
@@ -77,7 +78,7 @@ std::size_t requeue_dead(Client& client, std::string_view queue, std::string_vie
   std::size_t moved = 0;
   for (const Reply& entry : entries.elements) {
     if (entry.elements.size() < 2) continue;
-    StoredTask task = read_fields(entry.elements[1]);
+    StoredTask task = read_fields(entry.elements[1]).task;
     task.attempt = 1;  // a fresh start: the operator fixed what made it fail
     task.enqueued_ms = unix_ms(std::chrono::system_clock::now());
     const std::vector<Reply> replies = ClientAccess::pipeline(

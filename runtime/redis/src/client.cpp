@@ -1,6 +1,7 @@
 // Endpoint, QueueKeys, Client and Batch: the producer side.
+#include <condition_variable>
+#include <memory>
 #include <mutex>
-#include <optional>
 
 #include <bg/redis.hpp>
 
@@ -21,19 +22,70 @@ QueueKeys::QueueKeys(std::string_view queue) {
   dead = tag + "dead";
 }
 
+/// The client's connections: each call borrows one for its round trip, so
+/// that producers on several threads are not serialized behind one
+/// connection, nor behind one slow reply.
 struct Client::Shared {
-  std::mutex mutex;
-  std::optional<Connection> connection;
+  explicit Shared(unsigned connections) : limit(connections) {}
 
-  /// The connection, made again when the last one broke.
-  Connection& connect(const Endpoint& endpoint) {
-    if (connection && connection->broken()) connection.reset();
-    if (!connection) connection.emplace(endpoint);
-    return *connection;
+  const unsigned limit;
+  std::mutex mutex;
+  std::condition_variable returned;
+  std::vector<std::unique_ptr<Connection>> idle;
+  unsigned open = 0;  ///< lent and idle
+
+  /// A connection lent to one call; given back when the call ends, unless
+  /// it broke (then the next call makes a new one).
+  class Lease {
+   public:
+    Lease(Shared& pool, std::unique_ptr<Connection> c) : pool_(pool), connection_(std::move(c)) {}
+    ~Lease() { pool_.give_back(std::move(connection_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Connection* operator->() const noexcept { return connection_.get(); }
+
+   private:
+    Shared& pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  Lease borrow(const Endpoint& endpoint) {
+    {
+      std::unique_lock lock(mutex);
+      returned.wait(lock, [&] { return !idle.empty() || open < limit; });
+      if (!idle.empty()) {
+        std::unique_ptr<Connection> c = std::move(idle.back());
+        idle.pop_back();
+        return Lease(*this, std::move(c));
+      }
+      ++open;
+    }
+    // Connected outside the lock: a slow connect holds up no other caller.
+    try {
+      return Lease(*this, std::make_unique<Connection>(endpoint));
+    } catch (...) {
+      give_back(nullptr);
+      throw;
+    }
+  }
+
+  void give_back(std::unique_ptr<Connection> c) noexcept {
+    {
+      std::lock_guard lock(mutex);
+      if (c && !c->broken()) {
+        idle.push_back(std::move(c));
+      } else {
+        --open;
+      }
+    }
+    returned.notify_one();
   }
 };
 
-Client::Client(Endpoint endpoint) : endpoint_(std::move(endpoint)), shared_(std::make_unique<Shared>()) {}
+Client::Client(Endpoint endpoint, ClientOptions options)
+    : endpoint_(std::move(endpoint)), shared_(std::make_unique<Shared>(options.connections)) {
+  if (options.connections == 0) throw Error("bg::redis::Client: ClientOptions::connections must be at least 1");
+}
 Client::~Client() = default;
 
 namespace {
@@ -44,13 +96,11 @@ StoredTask stored(std::string_view task, std::string_view args) {
 }  // namespace
 
 std::vector<Reply> ClientAccess::pipeline(Client& client, const std::vector<Argv>& commands) {
-  std::lock_guard lock(client.shared_->mutex);
-  return client.shared_->connect(client.endpoint_).pipeline(commands);
+  return client.shared_->borrow(client.endpoint_)->pipeline(commands);
 }
 
 Reply ClientAccess::run(Client& client, const Argv& argv) {
-  std::lock_guard lock(client.shared_->mutex);
-  return client.shared_->connect(client.endpoint_).run(argv);
+  return client.shared_->borrow(client.endpoint_)->run(argv);
 }
 
 std::string Client::enqueue(std::string_view queue, std::string_view task, std::string_view args) {
@@ -111,14 +161,35 @@ std::vector<std::string> Batch::send() {
   commands.insert(commands.begin(), Argv{"MULTI"});
   commands.push_back({"EXEC"});
   const std::vector<Reply> replies = ClientAccess::pipeline(*client_, commands);
-  for (const Reply& reply : replies) check(reply, "enqueue of a batch");
+  // A command refused while queued (maxmemory, a wrong argument) makes the
+  // server abort the transaction: nothing was stored.
+  for (std::size_t i = 0; i + 1 < replies.size(); ++i) {
+    if (replies[i].type == Reply::Type::error) {
+      throw Error("bg::redis: the batch was not stored: the server refused it (" + replies[i].str + ")");
+    }
+  }
   const Reply& results = replies.back();
-  if (results.elements.size() != delayed.size()) throw Error("bg::redis: the batch was not stored (EXEC failed)");
+  if (results.type != Reply::Type::array || results.elements.size() != delayed.size()) {
+    throw Error("bg::redis: the batch was not stored: the server refused the transaction (" +
+                (results.type == Reply::Type::error ? results.str : std::string("EXEC answered nil")) + ")");
+  }
+  // A command that fails inside EXEC (a key of the wrong type) fails alone:
+  // the others were stored. Say exactly which.
   std::vector<std::string> ids;
   ids.reserve(delayed.size());
+  std::string failed;
+  std::size_t failures = 0;
   for (std::size_t i = 0; i < delayed.size(); ++i) {
-    check(results.elements[i], "enqueue of a batch");
+    if (results.elements[i].type == Reply::Type::error) {
+      if (failures++ == 0) failed = "enqueue " + std::to_string(i + 1) + ": " + results.elements[i].str;
+      ids.emplace_back();
+      continue;
+    }
     ids.push_back(delayed[i].empty() ? results.elements[i].text() : delayed[i]);
+  }
+  if (failures != 0) {
+    throw Error("bg::redis: the batch was stored in part: " + std::to_string(failures) + " of " +
+                std::to_string(delayed.size()) + " enqueues failed (first: " + failed + ") and the rest were stored");
   }
   return ids;
 }

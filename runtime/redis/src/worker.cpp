@@ -1,11 +1,24 @@
 // bg::redis::Worker: reads entries, runs them on a Lifespan, settles them.
 //
-// One thread owns the connection and every entry in flight. Tasks end on the
-// lifespan's threads; the lifespan's end observer only appends a notice to
-// an inbox, and the worker thread settles them in batches (one round trip
-// for many acknowledgements). Because the same thread submits a task and
-// later reads its notice, a task that ends before its submission returns is
-// still matched to its entry.
+// One thread owns the connection and every entry this worker holds. Tasks
+// end on the lifespan's threads; the lifespan's end observer only appends a
+// notice to an inbox, and the worker thread settles them in batches (one
+// round trip for many acknowledgements). Because the same thread submits a
+// task and later reads its notice, a task that ends before its submission
+// returns is still matched to its entry.
+//
+// What a production Redis does to a worker, and what the worker does back:
+//   - a lost connection: reconnect with bounded exponential backoff and
+//     jitter, then create the consumer groups again if a restart, a flush or
+//     a failover lost them (NOGROUP at any step does the same);
+//   - an error reply at one step (a key of the wrong type, maxmemory, a
+//     malformed member): that step is logged, once per distinct error, and
+//     every other step goes on, so nothing a worker reads can stop it;
+//   - a settlement whose reply was lost: it was decided once and is sent
+//     again unchanged, and the settle script writes only while the entry is
+//     still pending here, so replaying it changes nothing;
+//   - an entry whose worker died twice holding it: taken over alone, so a
+//     task that kills its worker takes down only its own entry.
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +26,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include <bg/detail/task_ends.hpp>
@@ -26,6 +41,7 @@
 
 #include "connection.hpp"
 #include "entries.hpp"
+#include "scripts.hpp"
 
 namespace bg::redis {
 namespace {
@@ -33,21 +49,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using detail::TaskEnd;
 using detail::TaskEndNotice;
-
-/// Renews the entries of ARGV[3..] for consumer ARGV[2] of group ARGV[1],
-/// skipping any that another worker has taken over meanwhile.
-const char* const kHeartbeatScript = R"lua(
-local renewed = 0
-for i = 3, #ARGV do
-  local id = ARGV[i]
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
-  if p[1] and p[1][2] == ARGV[2] then
-    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'JUSTID')
-    renewed = renewed + 1
-  end
-end
-return renewed
-)lua";
 
 /// Where the lifespan's threads leave task ends for the worker thread.
 struct Inbox {
@@ -57,10 +58,27 @@ struct Inbox {
   bool open = true;
 };
 
-struct InFlight {
+/// An entry this worker holds: read (pending on this consumer) and not yet
+/// settled in Redis.
+struct Held {
   std::size_t queue = 0;
   std::string entry_id;
   StoredTask task;
+  /// Taken over after its worker died holding it twice: it may be what
+  /// kills workers, so it runs alone.
+  bool suspicious = false;
+};
+
+/// What happens to a held entry: decided once (when its task ended, or when
+/// it could not be dispatched) and sent until Redis confirms it, unchanged,
+/// so that a replay after a lost reply is the same settlement.
+struct Settlement {
+  enum class Kind : char { ack = 'a', retry = 'r', dead = 'd', back = 'b' };
+  Kind kind = Kind::ack;
+  Held entry;
+  Argv values;  ///< retry: due and member; dead and back: the fields to write
+  Clock::time_point not_before{};
+  unsigned refusals = 0;
 };
 
 std::string default_consumer() {
@@ -74,12 +92,62 @@ void warn(const std::string& line) {
   std::fflush(stderr);
 }
 
+/// Logs a failing step once per distinct error (not only the first), and
+/// once when it works again.
+class Problems {
+ public:
+  void failed(const std::string& step, const std::string& what) {
+    std::string& last = last_[step];
+    if (last == what) return;
+    last = what;
+    warn(step + ": " + what);
+  }
+  void worked(const std::string& step) {
+    if (last_.erase(step) != 0) warn(step + ": working again");
+  }
+  /// As worked(), when the caller says so itself.
+  void forget(const std::string& step) { last_.erase(step); }
+
+ private:
+  std::map<std::string, std::string> last_;
+};
+
+/// Bounded exponential backoff with jitter: 100 ms doubling to 5 s, each
+/// wait drawn from its upper half, so that workers restarted together do
+/// not reconnect together.
+class Backoff {
+ public:
+  std::chrono::milliseconds next(std::mt19937_64& random) {
+    const long long cap = std::min<long long>(5000, 100LL << std::min(failures_, 6U));
+    ++failures_;
+    return std::chrono::milliseconds(std::uniform_int_distribution<long long>(cap / 2, cap)(random));
+  }
+  void reset() noexcept { failures_ = 0; }
+  [[nodiscard]] unsigned failures() const noexcept { return failures_; }
+
+ private:
+  unsigned failures_ = 0;
+};
+
+/// The string values of a stream entry's fields, as read (for the dead
+/// letter of an entry that cannot be read as a task).
+Argv raw_fields(const Reply& fields) {
+  Argv out;
+  for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    out.push_back(fields.elements[i].text());
+    out.push_back(fields.elements[i + 1].text());
+  }
+  return out;
+}
+
+bool mentions_nogroup(std::string_view what) { return what.find("NOGROUP") != std::string_view::npos; }
+
 }  // namespace
 
 struct Worker::State {
   State(Lifespan& l, Endpoint e, WorkerOptions o) : life(l), endpoint(std::move(e)), options(std::move(o)) {}
 
-  Lifespan& life;
+  Lifespan& life;  ///< not used after stop(), which ~Lifespan calls first
   Endpoint endpoint;
   WorkerOptions options;
   std::vector<QueueKeys> keys;
@@ -91,7 +159,7 @@ struct Worker::State {
   std::atomic<bool> finishing{false};
   std::thread thread;
   std::once_flag stop_once;
-  const ShutdownReport* report = nullptr;
+  ShutdownReport report;
 
   struct Counters {
     std::atomic<std::uint64_t> read{0}, reclaimed{0}, completed{0}, retried{0}, dead{0}, handed_back{0},
@@ -100,23 +168,52 @@ struct Worker::State {
 
   // Owned by the worker thread.
   std::optional<Connection> connection;
-  std::unordered_map<TaskId, InFlight> in_flight;
-  std::vector<TaskEndNotice> unsettled;  // notices whose commands have not reached Redis yet
+  std::unordered_map<TaskId, Held> running;  ///< submitted; the task has not ended
+  std::vector<Settlement> settling;          ///< decided; not yet confirmed by Redis
+  std::size_t suspicious_held = 0;
+  bool suspicious_waiting = false;  ///< a suspicious entry waits until this worker holds nothing
+  bool groups_made = false;
+  bool persistence_checked = false;
+  bool step_failed = false;
+  Problems problems;
+  Backoff backoff;
   std::mt19937_64 random{std::random_device{}()};
 
-  void run();
+  [[nodiscard]] std::size_t held() const noexcept { return running.size() + settling.size(); }
+  /// Settlements Redis refused and that wait to be tried again: they hold
+  /// no thread of the lifespan, so they do not take room from new work,
+  /// up to a bound on what one worker keeps in memory.
+  [[nodiscard]] std::size_t parked() const noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(settling.begin(), settling.end(), [](const Settlement& s) { return s.refusals != 0; }));
+  }
+  [[nodiscard]] bool settlement_due(Clock::time_point now) const noexcept {
+    return std::any_of(settling.begin(), settling.end(), [&](const Settlement& s) { return s.not_before <= now; });
+  }
   Connection& connect();
   void ensure_groups(Connection& c);
-  void settle_ends();
-  void move_due();
+  void warn_without_persistence(Connection& c);
+  template <class Step>
+  void step(const std::string& name, Step&& body);
+  void collect_ends();
+  void settle();
+  void move_due(std::size_t queue);
   void heartbeat();
-  void reclaim(std::size_t room);
+  void prune_consumers(std::size_t queue);
+  void reclaim(std::size_t queue, std::size_t room);
   std::size_t read(std::size_t room, std::chrono::milliseconds block);
-  void dispatch(std::size_t queue, const Reply& entry, bool reclaimed);
-  std::vector<Argv> dead_letter(std::size_t queue, const std::string& id, const StoredTask& task,
-                                const std::string& error);
-  std::vector<Argv> hand_back(std::size_t queue, const std::string& id, const StoredTask& task);
-  void send_atomic(std::vector<Argv> body);
+  void dispatch(std::size_t queue, const Reply& entry, bool reclaimed, bool suspicious);
+  void decide(Held entry, Settlement::Kind kind, Argv values);
+  void dead_letter(Held entry, Argv fields, const std::string& error);
+  void hand_back(Held entry) {
+    Argv fields = fields_of(entry.task);
+    decide(std::move(entry), Settlement::Kind::back, std::move(fields));
+  }
+  void forget(const Held& entry) noexcept {
+    if (entry.suspicious) --suspicious_held;
+  }
+  void run();
+  void stop();
   static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);
   }
@@ -126,7 +223,10 @@ Connection& Worker::State::connect() {
   if (connection && connection->broken()) connection.reset();
   if (!connection) {
     connection.emplace(endpoint);
-    connection->set_timeout(options.poll + std::chrono::seconds(10));
+    // Blocking reads wait up to `poll` before the server answers.
+    connection->set_timeout(endpoint.command_timeout + options.poll);
+    ensure_groups(*connection);
+    if (!persistence_checked) warn_without_persistence(*connection);
   }
   return *connection;
 }
@@ -135,58 +235,80 @@ void Worker::State::ensure_groups(Connection& c) {
   for (const QueueKeys& k : keys) {
     // From id 0: entries enqueued before the first worker ever started are read too.
     const Reply reply = c.run_unchecked({"XGROUP", "CREATE", k.stream, std::string(kGroup), "0", "MKSTREAM"});
-    if (reply.type == Reply::Type::error && !reply.str.starts_with("BUSYGROUP")) check(reply, "XGROUP CREATE");
-  }
-}
-
-void Worker::State::send_atomic(std::vector<Argv> body) {
-  body.insert(body.begin(), Argv{"MULTI"});
-  body.push_back({"EXEC"});
-  const std::vector<Reply> replies = connect().pipeline(body);
-  for (const Reply& reply : replies) check(reply, "settling an entry");
-}
-
-std::vector<Argv> Worker::State::dead_letter(std::size_t queue, const std::string& id, const StoredTask& task,
-                                             const std::string& error) {
-  const QueueKeys& k = keys[queue];
-  return {{"XADD", k.dead, "*", "task", task.task, "args", task.args, "attempt", std::to_string(task.attempt),
-           "enqueued", std::to_string(task.enqueued_ms), "error", error, "source", id, "failed",
-           std::to_string(unix_ms(std::chrono::system_clock::now()))},
-          {"XACK", k.stream, std::string(kGroup), id},
-          {"XDEL", k.stream, id}};
-}
-
-std::vector<Argv> Worker::State::hand_back(std::size_t queue, const std::string& id, const StoredTask& task) {
-  const QueueKeys& k = keys[queue];
-  return {xadd_command(k.stream, task), {"XACK", k.stream, std::string(kGroup), id}, {"XDEL", k.stream, id}};
-}
-
-void Worker::State::settle_ends() {
-  {
-    std::lock_guard lock(inbox->mutex);
-    if (unsettled.empty()) {
-      unsettled.swap(inbox->notices);
-    } else {
-      unsettled.insert(unsettled.end(), inbox->notices.begin(), inbox->notices.end());
-      inbox->notices.clear();
+    if (reply.type == Reply::Type::error) {
+      // At maxmemory the server refuses XGROUP CREATE before it looks: the
+      // group most likely exists, and if not, reading says NOGROUP and this
+      // is tried again. A worker must connect to a full server to drain it.
+      if (reply.str.starts_with("OOM")) {
+        problems.failed("creating the consumer group of " + k.stream, reply.str);
+        continue;
+      }
+      if (!reply.str.starts_with("BUSYGROUP")) check(reply, "XGROUP CREATE " + k.stream);
+    } else if (groups_made) {
+      warn("the consumer group of " + k.stream + " was missing (the server restarted without persistence, was "
+           "flushed, or failed over to a replica without it): created it again; entries read before are lost "
+           "unless the stream kept them, and then they run again");
     }
   }
-  if (unsettled.empty()) return;
-  std::vector<std::vector<std::string>> acks(keys.size());  // completed entry ids, per queue
-  std::vector<Argv> body;
-  // Counted once the commands have reached Redis, so that the counters
-  // never run ahead of what an operator sees there.
-  std::uint64_t completed = 0, retried = 0, dead = 0, handed_back = 0;
-  std::vector<TaskId> settled;
-  for (const TaskEndNotice& notice : unsettled) {
-    const auto found = in_flight.find(notice.id);
-    if (found == in_flight.end()) continue;  // a task of the application's own, not from Redis
-    const InFlight& entry = found->second;
-    settled.push_back(notice.id);
+  groups_made = true;
+}
+
+void Worker::State::warn_without_persistence(Connection& c) {
+  persistence_checked = true;
+  // CONFIG may be renamed or refused on a managed server: then say nothing.
+  const Reply aof = c.run_unchecked({"CONFIG", "GET", "appendonly"});
+  const Reply save = c.run_unchecked({"CONFIG", "GET", "save"});
+  if (aof.elements.size() == 2 && save.elements.size() == 2 && aof.elements[1].str == "no" &&
+      save.elements[1].str.empty()) {
+    warn(endpoint.url() + " saves nothing to disk (appendonly no, save \"\"): a restart loses every queued task. "
+         "Set appendonly yes on the server for durable tasks");
+  }
+}
+
+template <class Step>
+void Worker::State::step(const std::string& name, Step&& body) {
+  try {
+    // A body may answer false: it did not fail, and did not yet work again.
+    if constexpr (std::is_same_v<decltype(body()), bool>) {
+      if (body()) problems.worked(name);
+    } else {
+      body();
+      problems.worked(name);
+    }
+  } catch (const Error& e) {
+    // A broken connection fails the whole round; an error reply fails only
+    // this step, and the worker goes on with the others.
+    if (!connection || connection->broken()) throw;
+    problems.failed(name, e.what());
+    step_failed = true;
+    if (mentions_nogroup(e.what())) ensure_groups(*connection);
+  }
+}
+
+void Worker::State::decide(Held entry, Settlement::Kind kind, Argv values) {
+  settling.push_back(Settlement{kind, std::move(entry), std::move(values), {}, 0});
+}
+
+void Worker::State::dead_letter(Held entry, Argv fields, const std::string& error) {
+  fields.insert(fields.end(), {"error", error, "source", entry.entry_id, "failed",
+                               std::to_string(unix_ms(std::chrono::system_clock::now()))});
+  decide(std::move(entry), Settlement::Kind::dead, std::move(fields));
+}
+
+void Worker::State::collect_ends() {
+  std::vector<TaskEndNotice> notices;
+  {
+    std::lock_guard lock(inbox->mutex);
+    notices.swap(inbox->notices);
+  }
+  for (const TaskEndNotice& notice : notices) {
+    const auto found = running.find(notice.id);
+    if (found == running.end()) continue;  // a task of the application's own, not from Redis
+    Held entry = std::move(found->second);
+    running.erase(found);
     switch (notice.end) {
       case TaskEnd::completed:
-        acks[entry.queue].push_back(entry.entry_id);
-        ++completed;
+        decide(std::move(entry), Settlement::Kind::ack, {});
         break;
       case TaskEnd::failed: {
         const TaskInfo* info = bg::registry().find(entry.task.task);
@@ -195,82 +317,158 @@ void Worker::State::settle_ends() {
           StoredTask next = entry.task;
           next.attempt += 1;
           const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random);
-          const auto delay = retry_backoff(policy, entry.task.attempt, unit);
-          const auto due = unix_ms(std::chrono::system_clock::now()) + delay.count();
-          std::string delayed_id;
-          const QueueKeys& k = keys[entry.queue];
-          body.push_back(zadd_command(k.delayed, next, due, delayed_id));
-          body.push_back({"XACK", k.stream, std::string(kGroup), entry.entry_id});
-          body.push_back({"XDEL", k.stream, entry.entry_id});
-          ++retried;
+          const auto due = unix_ms(std::chrono::system_clock::now()) + retry_backoff(policy, entry.task.attempt, unit).count();
+          Argv values{std::to_string(due), delayed_member(next, retry_id(entry.entry_id, next.attempt))};
+          decide(std::move(entry), Settlement::Kind::retry, std::move(values));
         } else {
           const std::string error = "failed on attempt " + std::to_string(entry.task.attempt) + " of " +
                                     std::to_string(policy.retries + 1) +
                                     (notice.retryable ? ": " : " (bg::NoRetry: final): ") + notice.detail;
-          for (Argv& c : dead_letter(entry.queue, entry.entry_id, entry.task, error)) body.push_back(std::move(c));
-          ++dead;
+          Argv fields = fields_of(entry.task);
+          dead_letter(std::move(entry), std::move(fields), error);
         }
         break;
       }
       case TaskEnd::stopped:
       case TaskEnd::discarded:
-        for (Argv& c : hand_back(entry.queue, entry.entry_id, entry.task)) body.push_back(std::move(c));
-        ++handed_back;
+        hand_back(std::move(entry));
         break;
       case TaskEnd::abandoned:
-        break;  // still running here: left pending, for another worker to take over after claim_idle
+        // Still running here: no longer renewed, so that another worker
+        // takes it over after claim_idle.
+        forget(entry);
+        break;
     }
   }
+}
+
+void Worker::State::settle() {
+  if (settling.empty()) return;
+  const auto now = Clock::now();
+  std::vector<Argv> commands;
+  std::vector<std::vector<std::size_t>> members;  // per command: indices into settling
   for (std::size_t q = 0; q < keys.size(); ++q) {
-    if (acks[q].empty()) continue;
-    Argv ack{"XACK", keys[q].stream, std::string(kGroup)};
-    Argv del{"XDEL", keys[q].stream};
-    ack.insert(ack.end(), acks[q].begin(), acks[q].end());
-    del.insert(del.end(), acks[q].begin(), acks[q].end());
-    body.push_back(std::move(ack));
-    body.push_back(std::move(del));
+    Argv command{"EVAL", kSettleScript, "3", keys[q].stream, keys[q].delayed, keys[q].dead, std::string(kGroup),
+                 consumer};
+    std::vector<std::size_t> indices;
+    for (std::size_t i = 0; i < settling.size(); ++i) {
+      const Settlement& s = settling[i];
+      if (s.entry.queue != q || s.not_before > now) continue;
+      command.push_back(std::string(1, static_cast<char>(s.kind)));
+      command.push_back(s.entry.entry_id);
+      if (s.kind == Settlement::Kind::dead || s.kind == Settlement::Kind::back) {
+        command.push_back(std::to_string(s.values.size()));
+      }
+      command.insert(command.end(), s.values.begin(), s.values.end());
+      indices.push_back(i);
+    }
+    if (indices.empty()) continue;
+    commands.push_back(std::move(command));
+    members.push_back(std::move(indices));
   }
-  if (!body.empty()) send_atomic(std::move(body));  // throws: the notices stay unsettled, tried again
-  for (TaskId id : settled) in_flight.erase(id);
-  unsettled.clear();
+  if (commands.empty()) return;
+  // Throws when the connection breaks: every settlement stays, and is sent
+  // again, unchanged, on the next connection.
+  const std::vector<Reply> replies = connect().pipeline(commands);
+  std::vector<bool> done(settling.size(), false);
+  std::uint64_t completed = 0, retried = 0, dead = 0, handed_back = 0;
+  std::string refused;
+  for (std::size_t c = 0; c < replies.size(); ++c) {
+    const Reply& reply = replies[c];
+    const bool whole_failed = reply.type != Reply::Type::array || reply.elements.size() != members[c].size();
+    for (std::size_t j = 0; j < members[c].size(); ++j) {
+      Settlement& s = settling[members[c][j]];
+      const Reply* result = whole_failed ? nullptr : &reply.elements[j];
+      if (result != nullptr && result->type == Reply::Type::integer) {
+        done[members[c][j]] = true;
+        if (result->integer == 0) continue;  // no longer held here: settled before, or taken over
+        switch (s.kind) {
+          case Settlement::Kind::ack: ++completed; break;
+          case Settlement::Kind::retry: ++retried; break;
+          case Settlement::Kind::dead: ++dead; break;
+          case Settlement::Kind::back: ++handed_back; break;
+        }
+        continue;
+      }
+      // Refused (maxmemory, a key of the wrong type, the group gone): the
+      // entry stays held and renewed, and the same settlement is tried
+      // again later.
+      const std::string why = result != nullptr ? result->text() : reply.type == Reply::Type::error
+                                                                       ? reply.str
+                                                                       : "an unexpected reply";
+      if (refused.empty()) {
+        const QueueKeys& k = keys[s.entry.queue];
+        refused = (s.kind == Settlement::Kind::retry  ? "a retry into " + k.delayed
+                   : s.kind == Settlement::Kind::dead ? "a dead letter into " + k.dead
+                   : s.kind == Settlement::Kind::back ? "a hand-back into " + k.stream
+                                                      : "an acknowledgement in " + k.stream) +
+                  ": " + why;
+      }
+      const auto wait = std::chrono::milliseconds(std::min<long long>(1000, 50LL << std::min(s.refusals, 5U)));
+      ++s.refusals;
+      s.not_before = now + wait;
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < settling.size(); ++i) {
+    if (done[i]) {
+      forget(settling[i].entry);
+    } else {
+      if (kept != i) settling[kept] = std::move(settling[i]);
+      ++kept;
+    }
+  }
+  settling.resize(kept);
   bump(counters.completed, completed);
   bump(counters.retried, retried);
   bump(counters.dead, dead);
   bump(counters.handed_back, handed_back);
-  counters.in_flight.store(in_flight.size(), std::memory_order_relaxed);
+  counters.in_flight.store(held(), std::memory_order_relaxed);
+  if (!refused.empty()) {
+    throw Error("a write was refused (" + refused +
+                "); the entries stay held and renewed, and are settled when Redis accepts the write");
+  }
 }
 
-void Worker::State::move_due() {
-  for (const QueueKeys& k : keys) {
-    const Reply moved = connect().run({"EVAL", kMoveDueScript, "3", k.delayed, k.stream, k.dead, "1000"});
-    bump(counters.moved_due, static_cast<std::uint64_t>(moved.number()));
-  }
+void Worker::State::move_due(std::size_t queue) {
+  const QueueKeys& k = keys[queue];
+  const Reply reply = connect().run({"EVAL", kMoveDueScript, "3", k.delayed, k.stream, k.dead, "1000"});
+  if (reply.elements.size() != 3) throw Error("an unexpected reply from the move script");
+  bump(counters.moved_due, static_cast<std::uint64_t>(reply.elements[0].number()));
+  bump(counters.dead, static_cast<std::uint64_t>(reply.elements[1].number()));
+  if (!reply.elements[2].str.empty()) throw Error("a write was refused: " + reply.elements[2].str);
 }
 
 void Worker::State::heartbeat() {
-  std::vector<Argv> commands;
+  std::vector<Argv> commands(keys.size());
   for (std::size_t q = 0; q < keys.size(); ++q) {
-    Argv command{"EVAL", kHeartbeatScript, "1", keys[q].stream, std::string(kGroup), consumer};
-    for (const auto& [id, entry] : in_flight) {
-      if (entry.queue == q) command.push_back(entry.entry_id);
-    }
-    if (command.size() > 6) commands.push_back(std::move(command));
+    commands[q] = {"EVAL", kHeartbeatScript, "1", keys[q].stream, std::string(kGroup), consumer};
   }
+  for (const auto& [id, entry] : running) commands[entry.queue].push_back(entry.entry_id);
+  for (const Settlement& s : settling) commands[s.entry.queue].push_back(s.entry.entry_id);
+  std::erase_if(commands, [](const Argv& command) { return command.size() <= 6; });
   for (const Reply& reply : connect().pipeline(commands)) check(reply, "renewing the entries in flight");
 }
 
-void Worker::State::reclaim(std::size_t room) {
-  for (std::size_t q = 0; q < keys.size() && room > 0; ++q) {
-    const Reply reply = connect().run({"EVAL", kReclaimScript, "2", keys[q].stream, keys[q].dead, std::string(kGroup),
-                                       consumer, std::to_string(options.claim_idle.count()), std::to_string(room),
-                                       std::to_string(options.max_deliveries)});
-    if (reply.elements.empty()) continue;
-    bump(counters.dead, static_cast<std::uint64_t>(reply.elements.back().number()));
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); ++i) {
-      dispatch(q, reply.elements[i], /*reclaimed=*/true);
-      --room;
-    }
+void Worker::State::prune_consumers(std::size_t queue) {
+  const auto idle = std::max(options.claim_idle * 2, std::chrono::milliseconds(1000));
+  connect().run({"EVAL", kPruneConsumersScript, "1", keys[queue].stream, std::string(kGroup), consumer,
+                 std::to_string(idle.count())});
+}
+
+void Worker::State::reclaim(std::size_t queue, std::size_t room) {
+  const QueueKeys& k = keys[queue];
+  const Reply reply = connect().run({"EVAL", kReclaimScript, "2", k.stream, k.dead, std::string(kGroup), consumer,
+                                     std::to_string(options.claim_idle.count()), std::to_string(room),
+                                     std::to_string(options.max_deliveries), held() == 0 ? "1" : "0"});
+  if (reply.elements.size() != 4) throw Error("an unexpected reply from the takeover script");
+  bump(counters.dead, static_cast<std::uint64_t>(reply.elements[1].number()));
+  if (reply.elements[2].number() > 0) suspicious_waiting = true;
+  for (const Reply& taken : reply.elements[0].elements) {  // [id, fields, deliveries before]
+    const bool suspicious = taken.elements.size() == 3 && taken.elements[2].number() >= 2;
+    dispatch(queue, taken, /*reclaimed=*/true, suspicious);
   }
+  if (!reply.elements[3].str.empty()) throw Error("a write was refused: " + reply.elements[3].str);
 }
 
 std::size_t Worker::State::read(std::size_t room, std::chrono::milliseconds block) {
@@ -283,7 +481,7 @@ std::size_t Worker::State::read(std::size_t room, std::chrono::milliseconds bloc
           std::find_if(keys.begin(), keys.end(), [&](const QueueKeys& k) { return k.stream == key; }) - keys.begin());
       if (q == keys.size()) continue;
       for (const Reply& entry : stream.elements[1].elements) {
-        dispatch(q, entry, /*reclaimed=*/false);
+        dispatch(q, entry, /*reclaimed=*/false, /*suspicious=*/false);
         ++got;
       }
     }
@@ -304,91 +502,141 @@ std::size_t Worker::State::read(std::size_t room, std::chrono::milliseconds bloc
   return got;
 }
 
-void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaimed) {
-  if (entry.elements.size() < 2) return;
-  const std::string& id = entry.elements[0].str;
-  StoredTask task = read_fields(entry.elements[1]);
+void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaimed, bool suspicious) {
+  if (entry.elements.empty() || entry.elements[0].str.empty()) return;
+  static const Reply kNoFields;
+  const Reply& fields = entry.elements.size() >= 2 ? entry.elements[1] : kNoFields;
+  ReadTask parsed = read_fields(fields);
+  Held held{queue, entry.elements[0].str, std::move(parsed.task), suspicious};
   bump(reclaimed ? counters.reclaimed : counters.read);
-  if (task.task.empty()) {
-    send_atomic(dead_letter(queue, id, task, "the entry names no task (it has no 'task' field)"));
-    bump(counters.dead);
+  if (suspicious) ++suspicious_held;
+  if (!parsed.problem.empty()) {
+    dead_letter(std::move(held), raw_fields(fields), parsed.problem);
     return;
   }
   try {
-    const detail::AttemptScope attempt(task.attempt);
-    const TaskId task_id = bg::registry().submit_json_text(task.task, task.args.empty() ? "[]" : task.args, life);
-    in_flight.emplace(task_id, InFlight{queue, id, std::move(task)});
-    counters.in_flight.store(in_flight.size(), std::memory_order_relaxed);
+    const detail::AttemptScope attempt(held.task.attempt);
+    const TaskId task_id =
+        bg::registry().submit_json_text(held.task.task, held.task.args.empty() ? "[]" : held.task.args, life);
+    running.emplace(task_id, std::move(held));
+    counters.in_flight.store(this->held(), std::memory_order_relaxed);
   } catch (const DispatchError& e) {
-    send_atomic(dead_letter(queue, id, task, std::string("cannot be dispatched: ") + e.what()));
-    bump(counters.dead);
+    Argv stored = fields_of(held.task);
+    dead_letter(std::move(held), std::move(stored), std::string("cannot be dispatched: ") + e.what());
   } catch (const ShuttingDown&) {
     reading.store(false, std::memory_order_relaxed);
-    send_atomic(hand_back(queue, id, task));  // not this entry's fault: another worker runs it
-    bump(counters.handed_back);
+    hand_back(std::move(held));  // not this entry's fault: another worker runs it
   } catch (const QueueFull&) {
-    send_atomic(hand_back(queue, id, task));  // the application's own tasks fill the lifespan
-    bump(counters.handed_back);
+    hand_back(std::move(held));  // the application's own tasks fill the lifespan
   }
 }
 
 void Worker::State::run() {
   const auto beat_every = std::max(options.claim_idle / 3, std::chrono::milliseconds(1));
-  const auto reclaim_every = std::clamp(options.claim_idle / 4, std::chrono::milliseconds(10),
-                                        std::chrono::milliseconds(500));
+  const auto reclaim_every =
+      std::clamp(options.claim_idle / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(500));
+  const auto prune_every = std::max(options.claim_idle, std::chrono::milliseconds(1000));
   auto next_move = Clock::now();
   auto next_reclaim = Clock::now();
+  auto next_prune = Clock::now();
   auto next_beat = Clock::now() + beat_every;
-  bool failing = false;
   for (;;) {
+    const bool last_round = finishing.load(std::memory_order_acquire);
+    step_failed = false;
+    std::chrono::milliseconds wait{0};
     try {
-      const bool last_round = finishing.load(std::memory_order_acquire);
-      settle_ends();
+      connect();
+      if (backoff.failures() != 0) {
+        problems.forget("connection");
+        warn("connected to " + endpoint.url() + " again after " + std::to_string(backoff.failures()) +
+             (backoff.failures() == 1 ? " failed attempt" : " failed attempts"));
+        backoff.reset();
+      }
+      collect_ends();
+      if (settlement_due(Clock::now())) {
+        step("settling entries", [&] {
+          settle();
+          return parked() == 0;
+        });
+      }
       if (last_round) break;
       const auto now = Clock::now();
       const bool read_on = reading.load(std::memory_order_relaxed);
       if (read_on && now >= next_move) {
-        move_due();
+        for (std::size_t q = 0; q < keys.size(); ++q) {
+          step("moving due entries of " + keys[q].delayed, [&] { move_due(q); });
+        }
         next_move = now + options.delayed_poll;
       }
       if (now >= next_beat) {
-        heartbeat();
+        step("renewing the entries in flight", [&] { heartbeat(); });
         next_beat = now + beat_every;
       }
-      std::size_t room = max_in_flight - std::min(max_in_flight, in_flight.size());
-      if (read_on && room > 0 && now >= next_reclaim) {
-        reclaim(room);
+      if (read_on && now >= next_prune) {
+        for (std::size_t q = 0; q < keys.size(); ++q) {
+          step("removing dead consumers of " + keys[q].stream, [&] { prune_consumers(q); });
+        }
+        next_prune = now + prune_every;
+      }
+      // A suspicious entry runs alone: while one is held nothing else is
+      // taken, and while one waits this worker drains, then takes it.
+      const auto room = [&]() -> std::size_t {
+        if (suspicious_held > 0 || (suspicious_waiting && held() > 0)) return 0;
+        const std::size_t waiting = parked();
+        if (waiting >= 1000 + 10 * max_in_flight) return 0;
+        return max_in_flight - std::min(max_in_flight, held() - waiting);
+      };
+      if (read_on && room() > 0 && (now >= next_reclaim || (suspicious_waiting && held() == 0))) {
+        suspicious_waiting = false;
+        for (std::size_t q = 0; q < keys.size() && room() > 0; ++q) {
+          step("taking over entries of " + keys[q].stream, [&] { reclaim(q, room()); });
+        }
         next_reclaim = now + reclaim_every;
-        room = max_in_flight - std::min(max_in_flight, in_flight.size());
       }
       std::size_t got = 0;
-      if (read_on && room > 0) {
+      if (read_on && room() > 0) {
         // With tasks in flight, wait briefly: their ends are settled between reads.
-        const auto block =
-            in_flight.empty() ? std::min(options.poll, options.delayed_poll) : std::chrono::milliseconds(2);
-        got = read(room, block);
+        const auto block = held() == 0 ? std::min(options.poll, options.delayed_poll) : std::chrono::milliseconds(2);
+        step("reading " + keys.front().stream + (keys.size() > 1 ? " and the other queues" : ""),
+             [&] { got = read(room(), block); });
       }
       if (got == 0) {
-        std::unique_lock lock(inbox->mutex);
-        const auto wait = (read_on && room > 0) ? std::chrono::milliseconds(0) : std::chrono::milliseconds(5);
-        inbox->wake.wait_for(lock, wait, [&] { return !inbox->notices.empty() || finishing.load(); });
+        wait = (read_on && room() > 0) ? std::chrono::milliseconds(0) : std::chrono::milliseconds(5);
       }
-      if (failing) warn("connected to " + endpoint.url() + " again");
-      failing = false;
+      // An error reply repeats at once if asked again at once.
+      if (step_failed) wait = std::chrono::milliseconds(100);
     } catch (const std::exception& e) {
-      if (!failing) warn(std::string(e.what()) + "; trying again every 500 ms");
-      failing = true;
       connection.reset();
-      if (finishing.load(std::memory_order_acquire)) {
-        warn("stopping with " + std::to_string(unsettled.size()) +
-             " task ends not recorded in Redis; their entries stay pending and will run again elsewhere");
+      problems.failed("connection", std::string(e.what()) + "; trying again with backoff (at most 5 s)");
+      if (last_round) {
+        warn("stopping with " + std::to_string(settling.size()) +
+             " settlements not recorded in Redis; their entries stay pending and run again elsewhere");
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      wait = backoff.next(random);
+    }
+    if (wait.count() > 0) {
+      // A task's end cuts a short wait (it is settled at once); a backoff
+      // after a failure waits its time whatever ends meanwhile.
+      const bool backing_off = !connection;
+      std::unique_lock lock(inbox->mutex);
+      inbox->wake.wait_for(lock, wait, [&] {
+        return finishing.load() || (!backing_off && !inbox->notices.empty());
+      });
     }
   }
   std::lock_guard lock(inbox->mutex);
   inbox->open = false;
+}
+
+void Worker::State::stop() {
+  std::call_once(stop_once, [this] {
+    reading.store(false, std::memory_order_relaxed);
+    report = life.shutdown();
+    finishing.store(true, std::memory_order_release);
+    inbox->wake.notify_all();
+    if (thread.joinable()) thread.join();
+  });
 }
 
 Worker::Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options)
@@ -436,6 +684,16 @@ Worker::Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options)
       // Out of memory: the entry stays pending and runs again elsewhere.
     }
   }));
+  // A lifespan destroyed before its worker stops the worker first.
+  detail::on_lifespan_end(life, [weak = std::weak_ptr<State>(state_)] {
+    if (const std::shared_ptr<State> state = weak.lock()) {
+      try {
+        state->stop();
+      } catch (const std::exception& e) {
+        warn(std::string("stopping with the lifespan: ") + e.what());
+      }
+    }
+  });
 }
 
 Worker::~Worker() {
@@ -449,20 +707,14 @@ Worker::~Worker() {
 void Worker::start() {
   State& s = *state_;
   if (s.thread.joinable()) throw Error("bg::redis::Worker: start() was called already");
-  s.ensure_groups(s.connect());
+  if (s.finishing.load()) throw Error("bg::redis::Worker: start() after stop() (or after its lifespan ended)");
+  s.connect();
   s.thread = std::thread([&s] { s.run(); });
 }
 
 const ShutdownReport& Worker::stop() {
-  State& s = *state_;
-  std::call_once(s.stop_once, [&s] {
-    s.reading.store(false, std::memory_order_relaxed);
-    s.report = &s.life.shutdown();
-    s.finishing.store(true, std::memory_order_release);
-    s.inbox->wake.notify_all();
-    if (s.thread.joinable()) s.thread.join();
-  });
-  return *s.report;
+  state_->stop();
+  return state_->report;
 }
 
 WorkerStats Worker::stats() const {

@@ -12,6 +12,9 @@
 // entries the killed worker held; the killed worker's entries taken over
 // within claim idle + 1 s; every delayed task run within 100 ms of its time
 // (one the killed worker held: within the takeover's bound, + 100 ms).
+// Last, the crash loop: a task that aborts its worker, enqueued among 30
+// healthy ones; workers die and are replaced until it is a dead letter, and
+// it must be the only one (the healthy tasks it was read with all run).
 // Every process it starts is stopped by its pid.
 #include <signal.h>
 #include <sys/wait.h>
@@ -74,7 +77,7 @@ int run_worker(const std::string& url, const std::string& name) {
                name.c_str(), static_cast<unsigned long long>(s.read), static_cast<unsigned long long>(s.reclaimed),
                static_cast<unsigned long long>(s.completed), static_cast<unsigned long long>(s.dead),
                static_cast<unsigned long long>(s.handed_back));
-  return s.dead == 0 ? 0 : 3;
+  return 0;
 }
 
 struct Process {
@@ -94,6 +97,8 @@ class Driver {
     workers_.push_back(start_worker());
     long_task_runs_once();
     for (int round = 0; round < rounds_ && failures_ == 0; ++round) run_round(round);
+    if (number({"XLEN", bg::redis::QueueKeys("chaos").dead}) != 0) fail("a task of the rounds became a dead letter");
+    if (failures_ == 0) crash_loop_takes_only_its_own_entry();
     for (Process& p : workers_) stop_worker(p);
     std::cout << (failures_ == 0 ? "chaos: passed" : "chaos: FAILED") << std::endl;
     return failures_ == 0 ? 0 : 1;
@@ -203,6 +208,41 @@ class Driver {
     const std::uint64_t runs = number({"GET", "chaos:long"});
     std::cout << "chaos: a task of " << ms << " ms (10 x claim idle) ran " << runs << " time(s)" << std::endl;
     if (runs != 1) fail(cat("the long task ran ", runs, " times, not once"));
+  }
+
+  void crash_loop_takes_only_its_own_entry() {
+    constexpr int kHealthy = 30;
+    const bg::redis::QueueKeys keys("chaos");
+    bg::redis::Batch batch(client_, "chaos");
+    for (int i = 0; i < kHealthy / 2; ++i) chaos_tasks::step.enqueue(batch, "crash", i);
+    chaos_tasks::poison.enqueue(batch, "fatal");
+    for (int i = kHealthy / 2; i < kHealthy; ++i) chaos_tasks::step.enqueue(batch, "crash", i);
+    batch.send();
+    const auto start = Clock::now();
+    const auto deadline = start + 60s;
+    int replaced = 0;
+    while ((number({"XLEN", keys.dead}) == 0 || number({"HLEN", "chaos:crash"}) < kHealthy) &&
+           Clock::now() < deadline) {
+      for (Process& p : workers_) {
+        int status = 0;
+        if (::waitpid(p.pid, &status, WNOHANG) == p.pid) {  // the poison killed it
+          p = start_worker();
+          ++replaced;
+        }
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    const auto letters = bg::redis::dead_letters(client_, "chaos");
+    const auto [runs, distinct] = tally("chaos:crash");
+    std::cout << "crash loop: a task that aborts its worker among " << kHealthy << " healthy ones: it ran "
+              << number({"GET", "chaos:poison:fatal"}) << " times and killed " << replaced
+              << " workers; dead letters " << letters.size() << " ("
+              << (letters.empty() ? std::string("none") : letters[0].task) << "); healthy tasks run " << distinct
+              << "/" << kHealthy << " (" << runs - distinct << " twice) in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count() << " ms"
+              << std::endl;
+    if (letters.size() != 1 || letters[0].task != "poison") fail("the crash loop took other entries down with it");
+    if (distinct != kHealthy) fail("healthy tasks read with the crashing one did not all run");
   }
 
   void run_round(int round) {

@@ -38,4 +38,9 @@ void long_run(std::string key, int ms) {
   redis().command({"INCR", key});
 }
 
+void poison(std::string why) {
+  redis().command({"INCR", "chaos:poison:" + why});
+  std::abort();
+}
+
 }  // namespace chaos

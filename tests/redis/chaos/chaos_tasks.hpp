@@ -19,4 +19,8 @@ namespace chaos {
 /// Sleeps `ms`, then INCR `key`.
 [[bg::task]] void long_run(std::string key, int ms);
 
+/// Kills the process that runs it (std::abort), as a task with a fatal bug
+/// does: each worker that takes its entry over dies too.
+[[bg::task]] void poison(std::string why);
+
 }  // namespace chaos

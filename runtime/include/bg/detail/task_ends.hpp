@@ -45,6 +45,12 @@ using TaskEndObserver = std::function<void(const TaskEndNotice&)>;
 /// observer per lifespan: a second call throws bg::Error.
 void observe_task_ends(Lifespan& life, std::shared_ptr<const TaskEndObserver> observer);
 
+/// Has `life` call `before_end` first thing in its destructor, before it
+/// shuts down, on the destroying thread: code that holds a reference to the
+/// lifespan (bg::redis::Worker) stops using it there, so that destroying
+/// the lifespan first is safe. `before_end` must not throw.
+void on_lifespan_end(Lifespan& life, std::function<void()> before_end);
+
 /// While a scope lives, every task the current thread submits starts its
 /// count of attempts (bg::Context::attempt) at `attempt` rather than 1: the
 /// run is a retry that a queue outside the process scheduled.

@@ -41,13 +41,28 @@ inline constexpr std::string_view kGroup = "bg";
 
 struct ClientAccess;
 
-/// A producer's connection. Thread-safe: calls from several threads share
-/// one connection in turn (one round trip each). A lost connection is
-/// re-established on the next call.
+/// Settings of a producer. Aggregate: use designated initializers.
+/// Addresses, credentials and timeouts are in the Endpoint (its URL).
+struct ClientOptions {
+  /// Most connections open at once: each call borrows one for its round
+  /// trip, so calls from that many threads run side by side, and a further
+  /// call waits for one to be given back.
+  unsigned connections = 4;
+};
+
+/// A producer. Thread-safe: each call borrows a connection of the client's
+/// own (see ClientOptions::connections) for one round trip. A lost
+/// connection is made again by the next call that needs one.
+///
+/// Errors: bg::redis::OutcomeUnknown when the command may have reached the
+/// server and its reply was lost (the task may have been stored: a producer
+/// that sends again must accept that it may run twice); any other
+/// bg::redis::Error means nothing was stored, except where the message of a
+/// Batch says "stored in part".
 class Client {
  public:
-  explicit Client(Endpoint endpoint);
-  explicit Client(std::string_view url) : Client(Endpoint::parse(url)) {}
+  explicit Client(Endpoint endpoint, ClientOptions options = {});
+  explicit Client(std::string_view url, ClientOptions options = {}) : Client(Endpoint::parse(url), options) {}
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -111,8 +126,10 @@ class Batch {
   [[nodiscard]] std::size_t size() const noexcept { return commands_.size(); }
   /// Sends every queued enqueue, in order, and empties the batch. Returns
   /// the stream ids (delayed entries: their own ids). Throws
-  /// bg::redis::Error; if the connection fails after EXEC was sent, whether
-  /// the batch was stored is unknown (at-least-once producers send again).
+  /// bg::redis::OutcomeUnknown when the reply was lost after the batch was
+  /// sent (it may have been stored, all of it or none), and
+  /// bg::redis::Error when the server refused it (nothing stored) or when a
+  /// key of the wrong type failed some of its enqueues ("stored in part").
   std::vector<std::string> send();
 
  private:
@@ -140,8 +157,10 @@ struct WorkerOptions {
   /// A worker renews the entries it runs (its heartbeat) every
   /// claim_idle / 3, so a slow task is never taken over. At least 30 ms.
   ///
-  /// An entry delivered more than this many times (taken over again and
-  /// again: the task kills its worker) goes to the dead letters.
+  /// An entry delivered this many times without finishing (taken over
+  /// again and again: the task kills its worker) goes to the dead letters.
+  /// An entry taken over after its worker died holding it twice runs alone,
+  /// so that a task that kills its worker takes only its own entry down.
   unsigned max_deliveries = 5;
   /// How long one read blocks when the queues are empty (at most
   /// delayed_poll, so that due entries are still moved on time).
@@ -177,13 +196,16 @@ struct WorkerStats {
 class Worker {
  public:
   Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options = {});
-  /// Calls stop() unless it was called.
+  /// Calls stop() unless it was called. The lifespan may also be destroyed
+  /// first: it stops its worker before it shuts down.
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   /// Creates the consumer groups when missing and starts the worker thread.
-  /// Throws bg::redis::Error when the server cannot be reached.
+  /// Throws bg::redis::Error when the server cannot be reached. From then
+  /// on the worker reconnects by itself (and creates the groups again when
+  /// a restart lost them), logging each different error on stderr.
   void start();
   /// Graceful shutdown: stops reading, shuts the lifespan down (its grace
   /// period lets running and queued tasks finish), settles the entries of
