@@ -212,6 +212,33 @@ TEST_F(RedisFaults, MalformedDelayedMembersAreDeadLettersAndStopNothing) {
             << expected_dead << " dead letters with their reason, 6 valid tasks ran, 0 stalls\n";
 }
 
+TEST_F(RedisFaults, MalformedDeadLettersAreListedAndRequeuedWithoutHarm) {
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  const bg::redis::QueueKeys keys("q");
+  client.command({"XADD", keys.dead, "*", "error", "no task at all"});
+  client.command({"XADD", keys.dead, "*", "task", "record", "args", "[\"from-dead\"]", "attempt", "zzz"});
+  client.command({"XADD", keys.dead, "*", "task", std::string("rec\0ord", 7), "args", std::string(1, '\xff')});
+  const auto letters = bg::redis::dead_letters(client, "q");
+  ASSERT_EQ(letters.size(), 3U);
+  EXPECT_EQ(letters[0].error, "no task at all");
+  EXPECT_EQ(bg::redis::requeue_dead(client, "q", "all"), 3U);
+  EXPECT_EQ(number(client, {"XLEN", keys.dead}), 0U);
+  bg::Lifespan life{{.workers = 1}};
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}});
+  worker.start();
+  ASSERT_EQ(journal().wait_for(1, 10s), 1U);
+  EXPECT_EQ(journal().runs()[0].key, "from-dead");
+  EXPECT_EQ(journal().runs()[0].attempt, 1U);  // a requeued dead letter starts again at 1
+  // The other two cannot run: dead letters again, each with its reason.
+  ASSERT_TRUE(eventually([&] { return number(client, {"XLEN", keys.dead}) == 2; }));
+  // A requeue that cannot write its entry leaves the dead letter in place.
+  client.command({"DEL", keys.stream});
+  client.command({"SET", keys.stream, "not a stream"});
+  EXPECT_THROW(bg::redis::requeue_dead(client, "q", "all"), bg::redis::Error);
+  EXPECT_EQ(number(client, {"XLEN", keys.dead}), 2U);
+}
+
 TEST_F(RedisFaults, KeysOfTheWrongTypeAreReportedAndNothingIsLostUntilTheyAreFixed) {
   bg_test::RedisServer server;
   bg::redis::Client client(server.endpoint());

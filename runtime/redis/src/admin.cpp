@@ -3,6 +3,7 @@
 
 #include "connection.hpp"
 #include "entries.hpp"
+#include "scripts.hpp"
 
 namespace bg::redis {
 namespace {
@@ -81,9 +82,15 @@ std::size_t requeue_dead(Client& client, std::string_view queue, std::string_vie
     StoredTask task = read_fields(entry.elements[1]).task;
     task.attempt = 1;  // a fresh start: the operator fixed what made it fail
     task.enqueued_ms = unix_ms(std::chrono::system_clock::now());
-    const std::vector<Reply> replies = ClientAccess::pipeline(
-        client, {{"MULTI"}, xadd_command(k.stream, task), {"XDEL", k.dead, entry.elements[0].str}, {"EXEC"}});
-    for (const Reply& reply : replies) check(reply, "requeueing a dead letter");
+    Argv command{"EVAL", kRequeueScript, "2", k.stream, k.dead, entry.elements[0].str};
+    for (std::string& field : fields_of(task)) command.push_back(std::move(field));
+    const Reply result = ClientAccess::run(client, command);
+    if (result.type != Reply::Type::integer) {
+      throw Error("bg::redis: requeueing dead letter " + entry.elements[0].str + " of queue '" + std::string(queue) +
+                  "' was refused (" + result.text() + "); it stays a dead letter" +
+                  (moved != 0 ? " (" + std::to_string(moved) + " before it were requeued)" : std::string()));
+    }
+    if (result.integer == 0) continue;  // requeued meanwhile by someone else
     ++moved;
   }
   return moved;

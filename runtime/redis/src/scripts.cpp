@@ -136,6 +136,17 @@ end
 return renewed
 )lua";
 
+const char* const kRequeueScript = R"lua(
+local found = redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1])
+if #found == 0 then return 0 end
+local args = {'XADD', KEYS[1], '*'}
+for i = 2, #ARGV do args[#args + 1] = ARGV[i] end
+local written = redis.pcall(unpack(args))
+if type(written) == 'table' and written.err then return written.err end
+redis.call('XDEL', KEYS[2], ARGV[1])
+return 1
+)lua";
+
 const char* const kPruneConsumersScript = R"lua(
 local consumers = redis.pcall('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
 if consumers.err then return 0 end

@@ -49,6 +49,13 @@ extern const char* const kSettleScript;
 /// Returns how many were renewed.
 extern const char* const kHeartbeatScript;
 
+/// Moves dead letter ARGV[1] of KEYS[2] back to the stream KEYS[1] with the
+/// fields ARGV[2..]: the XADD first, checked, then the XDEL, and nothing
+/// when the dead letter is gone already (requeued by another operator), so
+/// a dead letter is never deleted without its new entry, nor requeued
+/// twice. Returns 1 moved, 0 gone, or the refusal of the XADD.
+extern const char* const kRequeueScript;
+
 /// Deletes the consumers of group ARGV[1] on KEYS[1] that hold nothing and
 /// have been idle for ARGV[3] ms, never ARGV[2] (the caller): workers that
 /// died or stopped. Checked and deleted in one step, so a consumer that
