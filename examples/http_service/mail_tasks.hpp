@@ -14,10 +14,11 @@
 namespace mail {
 
 /// Where the simulated SMTP server delivers, and how slow it is. Set once in
-/// main before the lifespan starts; tasks only read it.
+/// main before the lifespan starts; tasks only read it. An empty path writes
+/// no file: the line goes to standard output ("sent: ...", "audit: ...").
 struct Settings {
-  std::string outbox_path = "outbox.txt";
-  std::string audit_path = "audit.log";
+  std::string outbox_path;
+  std::string audit_path;
   std::chrono::milliseconds email_delay{1000};
 };
 Settings& settings();
@@ -36,7 +37,7 @@ Settings& settings();
 [[bg::task, bg::retry(3, "100ms", "2s"), bg::timeout("30s"), bg::queue("mail")]]
 asio::awaitable<void> send_welcome_email(bg::Context context, std::string email, std::string name);
 
-/// Appends "event<TAB>email" to the audit log. One run at a time: the writes
+/// Appends "event<TAB>email" to the audit log (settings().audit_path). One run at a time: the writes
 /// are serialized anyway, and a second run would only hold a worker while
 /// it waits for the file.
 [[bg::task, bg::concurrency(1), bg::queue("mail")]] void record_audit(std::string event, std::string email);

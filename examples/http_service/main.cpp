@@ -34,17 +34,26 @@ int main(int argc, char** argv) {
 
   mail::settings() = {.outbox_path = options->outbox, .audit_path = options->audit,
                       .email_delay = options->email_delay};
-  bg::Lifespan life{{.workers = options->workers, .shutdown_timeout = options->grace,
+  // A full queue refuses (the handler answers 503) rather than blocking a request thread.
+  bg::Lifespan life{{.workers = options->workers, .queue_capacity = options->queue_capacity,
+                     .on_full = bg::OnFull::reject, .shutdown_timeout = options->grace,
                      .io_threads = options->io_threads}};
 
   std::optional<bg::redis::Client> redis;
   service::Routes routes;
   if (!options->redis.empty()) {
+    bg::redis::Endpoint endpoint;
     try {
-      redis.emplace(options->redis);
-      redis->command({"PING"});
+      endpoint = bg::redis::Endpoint::parse(options->redis);
     } catch (const bg::redis::Error& e) {
-      std::cerr << "http_service: " << e.what() << '\n';
+      std::cerr << "http_service: --redis: " << e.what() << '\n';
+      return 2;
+    }
+    try {
+      redis.emplace(endpoint);
+      redis->command({"PING"});
+    } catch (const bg::redis::Error& e) {  // names the server, never the password
+      std::cerr << "http_service: --redis " << endpoint.url() << ": " << e.what() << '\n';
       return 1;
     }
     routes.durable.emplace(*redis, options->queue);
@@ -53,7 +62,8 @@ int main(int argc, char** argv) {
   httplib::Server server;
   server.set_keep_alive_timeout(1);  // bounds how long an idle connection delays shutdown
   server.set_tcp_nodelay(true);      // small JSON replies: do not wait for delayed ACKs
-  service::install_routes(server, life, routes);
+  service::install_routes(server, life, routes,
+                          {.max_body_bytes = options->max_body_bytes, .max_tasks = options->max_tasks});
 
   int port = options->port == 0 ? server.bind_to_any_port("127.0.0.1") : options->port;
   if (options->port != 0 && !server.bind_to_port("127.0.0.1", port)) port = -1;

@@ -1,10 +1,17 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string_view>
 
 namespace service {
 namespace {
+
+constexpr std::string_view kFlags[] = {
+    "--port",           "--workers",   "--io-threads",    "--grace-ms",      "--email-delay-ms",
+    "--outbox",         "--audit",     "--max-body-bytes", "--queue-capacity", "--max-tasks",
+    "--redis",          "--queue",     "--claim-idle-ms", "--max-in-flight"};
 
 bool parse_number(std::string_view text, long min, long max, long& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -21,11 +28,20 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       error = "";
       return std::nullopt;
     }
+    if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
+      error = "unknown flag '" + std::string(flag) + "' (see --help)";
+      return std::nullopt;
+    }
     if (i + 1 >= argc) {
-      error = "flag " + std::string(flag) + " needs a value";
+      error = std::string(flag) + " needs a value (see --help)";
       return std::nullopt;
     }
     std::string_view value = argv[++i];
+    auto text = [&](std::string& out) {
+      out = value;
+      if (value.empty()) error = std::string(flag) + " needs a non-empty value";
+      return !value.empty();
+    };
     long number = 0;
     auto numeric = [&](long min, long max) {
       if (parse_number(value, min, max, number)) return true;
@@ -49,22 +65,28 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       if (!numeric(0, 3'600'000)) return std::nullopt;
       options.email_delay = std::chrono::milliseconds(number);
     } else if (flag == "--outbox") {
-      options.outbox = value;
+      if (!text(options.outbox)) return std::nullopt;
     } else if (flag == "--audit") {
-      options.audit = value;
+      if (!text(options.audit)) return std::nullopt;
+    } else if (flag == "--max-body-bytes") {
+      if (!numeric(2, 16 << 20)) return std::nullopt;
+      options.max_body_bytes = static_cast<std::size_t>(number);
+    } else if (flag == "--queue-capacity") {
+      if (!numeric(1, 1'000'000)) return std::nullopt;
+      options.queue_capacity = static_cast<std::size_t>(number);
+    } else if (flag == "--max-tasks") {
+      if (!numeric(2, 1'000'000)) return std::nullopt;
+      options.max_tasks = static_cast<std::size_t>(number);
     } else if (flag == "--redis") {
-      options.redis = value;
+      if (!text(options.redis)) return std::nullopt;
     } else if (flag == "--queue") {
-      options.queue = value;
+      if (!text(options.queue)) return std::nullopt;
     } else if (flag == "--claim-idle-ms") {
       if (!numeric(30, 3'600'000)) return std::nullopt;
       options.claim_idle = std::chrono::milliseconds(number);
     } else if (flag == "--max-in-flight") {
       if (!numeric(1, 100'000)) return std::nullopt;
       options.max_in_flight = static_cast<unsigned>(number);
-    } else {
-      error = "unknown flag '" + std::string(flag) + "'";
-      return std::nullopt;
     }
   }
   return options;

@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
     std::cerr << (error.empty() ? "" : "mail_worker: " + error + "\n") << service::kWorkerUsage;
     return error.empty() ? 0 : 2;
   }
+  bg::redis::Endpoint endpoint;
+  try {
+    endpoint = bg::redis::Endpoint::parse(options->redis);
+  } catch (const bg::redis::Error& e) {
+    std::cerr << "mail_worker: --redis: " << e.what() << '\n';
+    return 2;
+  }
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -36,13 +43,13 @@ int main(int argc, char** argv) {
   bg::Lifespan life{{.workers = options->workers, .shutdown_timeout = options->grace,
                      .io_threads = options->io_threads}};
   try {
-    bg::redis::Worker worker(life, bg::redis::Endpoint::parse(options->redis),
+    bg::redis::Worker worker(life, endpoint,
                              {.queues = {options->queue},
                               .max_in_flight = options->max_in_flight,
                               .claim_idle = options->claim_idle});
     worker.start();
     std::cout << "mail_worker " << worker.consumer() << ": reading queue '" << options->queue << "' on "
-              << options->redis << std::endl;
+              << endpoint.url() << std::endl;  // the password masked
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

@@ -8,7 +8,12 @@
 # it holds entries mid-task; and checks that every email was sent at least
 # once and none was lost, that the refused one is a dead letter bg-queue
 # shows and can requeue, that the queue ends empty, and that SIGTERM stops
-# the survivors with exit 0. Every process it starts is stopped by its pid.
+# the survivors with exit 0. Then it pauses redis-server (SIGSTOP) for longer
+# than the service's socket_timeout: the signup made meanwhile gets a 503
+# that names neither the server nor the internal error and says honestly
+# that it may have been queued (it was: the email is sent once Redis
+# resumes); with Redis gone, a signup gets 503 "nothing was queued" with
+# Retry-After. Every process it starts is stopped by its pid.
 set -euo pipefail
 service="$1" worker="$2" bgq="$3" work="$4"
 rm -rf "$work"
@@ -37,7 +42,8 @@ redis-cli -p "$rport" ping | grep -q PONG && pass "redis-server (pid $redis_pid)
 export BG_REDIS_URL="$url"
 
 # --- the service and two workers -----------------------------------------------
-"$service" --redis "$url" --grace-ms 5000 > "$work/service.log" 2>&1 &
+# socket_timeout (seconds, redis-py's name): a stalled server fails a signup after 0.5 s.
+"$service" --redis "$url/0?socket_timeout=0.5" --grace-ms 5000 > "$work/service.log" 2>&1 &
 service_pid=$!
 pids+=("$service_pid")
 for _ in $(seq 100); do grep -q '^listening on' "$work/service.log" && break; sleep 0.05; done
@@ -129,16 +135,42 @@ done
 r=$("$bgq" requeue mail 1-1 2>&1 || true)
 [[ "$r" == *"has no dead letter 1-1"* ]] && pass "requeue of an unknown id says so" || fail "requeue 1-1: $r"
 r=$("$bgq" --redis "redis://127.0.0.1:99999" status mail 2>&1 || true)
-[[ "$r" == *"port '99999'"* ]] && pass "a bad --redis URL is named" || fail "bad URL: $r"
+[[ "$r" == *"99999"* ]] && pass "a bad --redis URL is named" || fail "bad URL: $r"
+
+# --- Redis stalls: an honest 503 that leaks nothing ---------------------------------
+kill -STOP "$redis_pid"
+code=$(signup "stalled@example.com" "Stalled")
+kill -CONT "$redis_pid"
+body=$(cat "$work/body")
+[[ "$code" == 503 && "$body" == *"may have been queued"* ]] \
+  && pass "Redis paused past socket_timeout: 503, the signup may have been queued: $body" \
+  || fail "Redis paused: $code $body"
+detail=$(sed -n 's/^http_service: POST \/signup: //p' "$work/service.log" | tail -1)
+[[ -n "$detail" ]] && pass "the service's log has the detail: $detail" || fail "no detail in the service's log"
+[[ "$body" != *"redis://"* && "$body" != *"$rport"* && "$body" != *"127.0.0.1"* && "$body" != *"$detail"* ]] \
+  && pass "the 503 names neither the server nor the internal error" || fail "the 503 leaks: $body"
+for _ in $(seq 100); do grep -q "^stalled@example.com	" "$work/outbox" && break; sleep 0.05; done
+grep -q "^stalled@example.com	" "$work/outbox" && pass "...and it had been queued: sent once Redis resumed" \
+  || fail "the stalled signup was never sent (then 'may have been queued' was right, but check the worker)"
+[[ "$(signup "after@example.com" "After")" == 202 ]] && pass "Redis resumed: the next signup gets 202" \
+  || fail "after SIGCONT: $(cat "$work/body")"
 
 # --- graceful stop ------------------------------------------------------------------
 kill -TERM "$b_pid"; set +e; wait "$b_pid"; b_status=$?; set -e
 [[ $b_status == 0 ]] && pass "worker b: exit 0 after SIGTERM" || fail "worker b exit status $b_status"
 grep -q "taken over [1-9]" "$work/b.log" && pass "worker b took over the killed worker's entries: $(grep '^entries:' "$work/b.log")" \
   || fail "worker b took nothing over: $(tail -3 "$work/b.log")"
+kill -TERM "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
+for i in 1 2; do  # the first may find the old connection closed under it
+  code=$(curl -s -D "$work/headers" -o "$work/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data '{"email": "gone@example.com", "name": "Gone"}' "http://127.0.0.1:$port/signup")
+done
+body=$(cat "$work/body")
+[[ "$code" == 503 && "$body" == *"nothing was queued"* ]] && grep -q '^Retry-After: ' "$work/headers" \
+  && [[ "$body" != *"$rport"* && "$body" != *"redis://"* ]] \
+  && pass "Redis gone: 503 with Retry-After, nothing was queued: $body" || fail "Redis gone: $code $body"
 kill -TERM "$service_pid"; set +e; wait "$service_pid"; s_status=$?; set -e
 [[ $s_status == 0 ]] && pass "service: exit 0 after SIGTERM" || fail "service exit status $s_status"
-kill -TERM "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
 
 if ((failures)); then echo "$failures check(s) failed; logs in $work" >&2; exit 1; fi
 echo "all durable end-to-end checks passed"

@@ -18,9 +18,17 @@
 #      SIGTERM right after it drains every one of them;
 #   7. GET /metrics: the real promtool accepts the exposition, and the
 #      counters match the signups made, retries (a 451 bounce) and final
-#      failures (a 550) included; GET /tasks shows the policies.
+#      failures (a 550) included; GET /tasks shows the policies;
+#   8. options: --help, and bad values named with what to write;
+#   9. bodies are checked before they are read: 50 MB bodies without the
+#      admin token (eight at once) get 401, too large ones 413, chunked ones
+#      411, and the service's peak RSS stays within a bound;
+#  10. a flood of signups against a small --max-tasks gets some 503s with
+#      Retry-After, and every signup answered 202 is emailed and audited;
+#  11. without --outbox and --audit, nothing is written to the working
+#      directory (the lines go to standard output).
 set -euo pipefail
-service="$1"
+service="$(realpath "$1")"  # absolute: one check runs it from another directory
 work="$2"
 rm -rf "$work"
 mkdir -p "$work"
@@ -99,6 +107,16 @@ BG_ADMIN_TOKEN=s3cret start admin --email-delay-ms 10 --outbox "$work/admin.outb
 expect_status 401 "admin without a token" "$(request POST /tasks/record_audit '["a", "b"]')"
 expect_status 401 "admin with a wrong token" \
   "$(request POST /tasks/record_audit '["a", "b"]' -H 'Authorization: Bearer wrong')"
+for wrong in s3cres s3cret2 s3cre 'S3CRET' ''; do  # right length, longer, a prefix, the case, none
+  expect_status 401 "admin with the token '$wrong'" \
+    "$(request POST /tasks/record_audit '["a", "b"]' -H "Authorization: Bearer $wrong")"
+done
+# The scheme is case-insensitive (RFC 7235): a 422 (wrong arity) shows the
+# request got past the token check, without running anything.
+expect_status 422 "admin, 'authorization: bearer TOKEN'" \
+  "$(request POST /tasks/record_audit '["x"]' -H 'authorization: bearer s3cret')"
+expect_status 422 "admin, 'Authorization: BEARER  TOKEN'" \
+  "$(request POST /tasks/record_audit '["x"]' -H 'Authorization: BEARER  s3cret')"
 auth=(-H 'Authorization: Bearer s3cret')
 expect_status 404 "admin, unknown task" "$(request POST /tasks/no_such_task '[]' "${auth[@]}")"
 r=$(request POST /tasks/send_welcome_email '{"email": "a@example.com", "name": 7}' "${auth[@]}")
@@ -107,6 +125,37 @@ expect_status 422 "admin, wrong argument type" "$r"
 expect_status 422 "admin, wrong arity" "$(request POST /tasks/record_audit '["only one"]' "${auth[@]}")"
 r=$(request POST /tasks/send_welcome_email '{"email": "admin@example.com", "name": "Admin"}' "${auth[@]}")
 expect_status 200 "admin, valid call" "$r"
+
+# --- 9: bodies are checked before they are read ---------------------------------
+# Unauthenticated 50 MB bodies, four at once twice, then too large ones with the
+# token: each is answered unread, so the peak RSS stays near the idle one
+# (before this check the service read each body whole: 492 MB peak here).
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$pid/status"; }
+idle_kb=$(hwm)
+head -c 50000000 /dev/zero > "$work/50MB"
+big() {  # curl args...: prints the HTTP status
+  curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$work/50MB" \
+    "$@" 2>/dev/null || true
+}
+# Four ask first (Expect: 100-continue, curl's default for large bodies) and
+# get 401 before sending; four send at once (Expect:), and the connection
+# closed on their unread bodies may reset before the 401 arrives (000).
+statuses=$(for _ in 1 2 3 4; do big "http://127.0.0.1:$port/tasks/record_audit" & done; wait)
+[[ "$statuses" == 401401401401 ]] && pass "4 unauthenticated 50 MB admin requests at once -> 401" \
+  || fail "4 unauthenticated 50 MB admin requests: $statuses"
+statuses=$(for _ in 1 2 3 4; do big -H 'Expect:' "http://127.0.0.1:$port/tasks/record_audit" & done; wait)
+[[ "$statuses" =~ ^((401|000)){4}$ ]] \
+  && pass "4 more sent without waiting for 100-continue -> 401 (or a reset): $statuses" \
+  || fail "4 unauthenticated 50 MB admin requests without Expect: $statuses"
+[[ "$(big "${auth[@]}" "http://127.0.0.1:$port/tasks/record_audit")" == 413 ]] \
+  && pass "an authenticated 50 MB admin request -> 413" || fail "an authenticated 50 MB admin request is not 413"
+[[ "$(big "http://127.0.0.1:$port/signup")" == 413 ]] && pass "a 50 MB signup -> 413" || fail "a 50 MB signup is not 413"
+expect_status 413 "a 64 KiB + 1 signup" "$(request POST /signup "$(head -c 65537 /dev/zero | tr '\0' ' ')")"
+expect_status 411 "a chunked signup" "$(request POST /signup '{}' -H 'Transfer-Encoding: chunked')"
+rm -f "$work/50MB"
+peak_kb=$(hwm) bound_kb=$((idle_kb + 16384))
+((peak_kb < bound_kb)) && pass "peak RSS ${peak_kb} kB (idle ${idle_kb} kB, bound ${bound_kb} kB; one body read whole is 48828 kB)" \
+  || fail "peak RSS ${peak_kb} kB, over the bound ${bound_kb} kB (idle ${idle_kb} kB): a body was read"
 stop INT
 [[ $status -eq 0 ]] && pass "exit 0 after SIGINT" || fail "admin service exit status $status after SIGINT"
 grep -q "received SIGINT" "$log" && pass "SIGINT shuts down like SIGTERM" || fail "no SIGINT line: $(cat "$log")"
@@ -226,6 +275,57 @@ r=$(request GET /tasks "")
   || fail "GET /tasks lacks the audit's policy: $r"
 stop
 [[ $status -eq 0 ]] && pass "metrics: exit 0 after SIGTERM" || fail "metrics: exit status $status"
+
+# --- 8: options ------------------------------------------------------------------
+"$service" --help > "$work/help.txt" 2>&1 && grep -q -- '--max-tasks N' "$work/help.txt" \
+  && pass "--help: exit 0 with the options" || fail "--help: $(cat "$work/help.txt")"
+for bad in "--queue-capacity lots:--queue-capacity takes a whole number from 1 to" \
+           "--max-body-bytes 0:--max-body-bytes takes a whole number from 2 to" \
+           "--bogus 1:unknown flag '--bogus'" "--outbox:--outbox needs a value"; do
+  set +e; "$service" ${bad%%:*} > "$work/bad.txt" 2>&1; code=$?; set -e
+  [[ $code == 2 ]] && grep -qF -- "${bad#*:}" "$work/bad.txt" && pass "'${bad%%:*}': exit 2, '${bad#*:}'" \
+    || fail "'${bad%%:*}': exit $code: $(head -1 "$work/bad.txt")"
+done
+
+# --- 10: a flood of signups against a small bound ---------------------------------
+start flood --workers 1 --email-delay-ms 1000 --max-tasks 10 --queue-capacity 4 --grace-ms 10000 \
+  --outbox "$work/flood.outbox" --audit "$work/flood.audit"
+flood_one() {  # i: writes flood.i.body, and flood.i.status: the HTTP status, and retry-after if that header came
+  curl -s -D "$work/flood.$1.headers" -o "$work/flood.$1.body" -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\": \"flood$1@example.com\", \"name\": \"Flood $1\"}" "http://127.0.0.1:$port/signup"
+  { sed -n 's/^HTTP\/1.1 \([0-9]*\).*/\1/p; s/^Retry-After: [0-9].*/retry-after/p' "$work/flood.$1.headers" \
+      | tr '\n' ' '; echo; } > "$work/flood.$1.status"
+}
+export -f flood_one
+export port work
+seq 40 | xargs -P 16 -I{} bash -c 'flood_one {}'
+ok=$(cat "$work"/flood.*.status | grep -c '^202 $' || true)
+busy=$(cat "$work"/flood.*.status | grep -c '^503 retry-after $' || true)
+((busy > 0 && ok > 0 && ok + busy == 40)) && pass "flood: 40 signups at once, 10 tasks at most: $ok got 202, $busy got 503 with Retry-After" \
+  || fail "flood: $ok got 202, $busy 503 with Retry-After, of 40: $(cat "$work"/flood.*.status | sort | uniq -c)"
+busy_body=$(grep -l 'try again later' "$work"/flood.*.body 2>/dev/null | head -1 || true)
+[[ -n "$busy_body" ]] && ! grep -qiE 'bg:|capacity|queue_|task ' "$busy_body" \
+  && pass "flood: the 503 says only what the client needs: $(cat "$busy_body")" \
+  || fail "flood: the 503 body: $(cat "${busy_body:-/dev/null}")"
+stop
+[[ $status -eq 0 ]] && pass "flood: exit 0 after SIGTERM" || fail "flood: exit status $status"
+sent=$(grep -c . "$work/flood.outbox" || true) audited=$(grep -c . "$work/flood.audit" || true)
+[[ "$sent" == "$ok" && "$audited" == "$ok" ]] && pass "flood: every 202 ran: $sent emails sent, $audited audited" \
+  || fail "flood: $ok accepted, $sent emails sent, $audited audited"
+
+# --- 11: nothing written to the working directory ----------------------------------
+mkdir "$work/cwd"
+chmod 555 "$work/cwd"  # read-only (root may still write: the listing below is the check)
+pushd "$work/cwd" > /dev/null
+start cwd --email-delay-ms 10
+popd > /dev/null
+expect_status 202 "cwd: a signup with neither --outbox nor --audit" \
+  "$(request POST /signup '{"email": "cwd@example.com", "name": "Cwd"}')"
+stop
+[[ -z "$(ls -A "$work/cwd")" ]] && pass "cwd: nothing written to the working directory" \
+  || fail "cwd: the service wrote $(ls -A "$work/cwd") to its working directory"
+grep -q $'^sent: cwd@example.com\tCwd$' "$log" && grep -q $'^audit: signup\tcwd@example.com$' "$log" \
+  && pass "cwd: the email and the audit record went to standard output" || fail "cwd: output: $(cat "$log")"
 
 if ((failures)); then echo "$failures check(s) failed; logs in $work" >&2; exit 1; fi
 echo "all end-to-end checks passed"

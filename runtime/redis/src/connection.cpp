@@ -52,6 +52,11 @@ Reply copy(const redisReply* r) {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // A buffer grown past this by one huge pipeline is given back afterwards.
 constexpr std::size_t kKeptBuffer = 1024 * 1024;
+using Clock = std::chrono::steady_clock;
+// Idle this long, a connection is checked for a close by the server before
+// it is used (see prepare).
+constexpr std::chrono::milliseconds kIdleCheck{1};
+
 std::string pipeline_name(const std::vector<Argv>& commands) {
   std::string name = commands.front().empty() ? "an empty command" : commands.front().front();
   if (commands.size() > 1) name += " and " + std::to_string(commands.size() - 1) + " more pipelined commands";
@@ -114,6 +119,7 @@ void Connection::open() {
   if (!reader_) throw cannot("out of memory");
   hello();
   broken_ = false;
+  last_used_ = Clock::now();
 }
 
 void Connection::hello() {
@@ -190,10 +196,11 @@ void Connection::prepare(std::string_view command) {
   // A connection the server closed while it idled (a restart, its idle
   // timeout, CLIENT KILL) is made again before anything is sent: sending on
   // it would only lose the reply, and make the outcome unknown.
-  // One non-blocking peek per round trip (not per command): cheap beside
-  // the round trip, and a producer is never told "outcome unknown" for a
-  // command it could have known it was not sending.
-  if (transport_->closed()) open();
+  // A connection that idled is peeked at (one non-blocking system call)
+  // first, so a producer is not told "outcome unknown" for a command it
+  // could have known it was not sending. A connection in continuous use
+  // learns of a close from its own reads, and skips the peek.
+  if (Clock::now() - last_used_ >= kIdleCheck && transport_->closed()) open();
   out_.clear();
 }
 
@@ -246,7 +253,9 @@ Reply Connection::receive() {
 
 Reply Connection::read(std::string_view command) {
   try {
-    return receive();
+    Reply reply = receive();
+    last_used_ = Clock::now();
+    return reply;
   } catch (const net::TransportError& e) {
     fail_unknown(command, e.what());
   }

@@ -89,6 +89,7 @@ class Connection {
   std::vector<const char*> arguments_;  // for the formatter: reused, not reallocated per command
   std::vector<std::size_t> lengths_;
   bool broken_ = false;
+  std::chrono::steady_clock::time_point last_used_{};  ///< when the last reply was read
 };
 
 /// The connection a Client shares among its callers, for Batch and the
