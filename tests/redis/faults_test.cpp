@@ -2,6 +2,7 @@
 // that the test starts, kills, restarts, pauses, fills or feeds garbage:
 // nothing stalls, nothing is lost, nothing runs twice that need not, and
 // every count of "lost" and "duplicated" is printed.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -351,6 +352,33 @@ TEST_F(RedisFaults, ADeadWorkersEntriesBehindTenThousandRenewedOnesAreTakenOverI
   EXPECT_EQ(idle.stats().reclaimed, 5U) << "only the dead worker's entries move";
   idle.stop();
   busy.stop();
+}
+
+TEST_F(RedisFaults, ASuspiciousEntryIsNotStarvedByABusyWorker) {
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  bg::redis::Queue queue{client, "q"};
+  const bg::redis::QueueKeys keys("q");
+  // An entry whose worker died twice holding it: delivered twice.
+  durable_tasks::record.enqueue(queue, "suspect");
+  client.command({"XGROUP", "CREATE", keys.stream, "bg", "0"});
+  const std::string read = client.command({"XREADGROUP", "GROUP", "bg", "ghost-1", "STREAMS", keys.stream, ">"});
+  const std::string id = read.substr(read.find('\n') + 1, read.find('\n', read.find('\n') + 1) - read.find('\n') - 1);
+  client.command({"XCLAIM", keys.stream, "bg", "ghost-2", "0", id});
+  // A backlog that keeps the worker busy for about 5 s.
+  for (int i = 0; i < 200; ++i) durable_tasks::slow.enqueue(queue, numbered("busy-", i), 50);
+  bg::Lifespan life{{.workers = 2}};
+  // Twice as many entries held as threads: the worker never holds nothing,
+  // so it never takes the suspicious entry in passing.
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}, .max_in_flight = 4, .claim_idle = 100ms});
+  worker.start();
+  // After ten claim_idle times of waiting, the worker drains and takes it.
+  ASSERT_TRUE(eventually([&] { return journal().count("suspect") == 1; }, 20s));
+  const auto runs = journal().runs();
+  const auto at = std::find_if(runs.begin(), runs.end(), [](const auto& r) { return r.key == "suspect"; }) - runs.begin();
+  std::cout << "[ suspect  ] a suspicious entry behind a 5 s backlog ran after " << at << " of 200 busy tasks\n";
+  EXPECT_LT(at, 100) << "it waited for the whole backlog";
+  worker.stop();
 }
 
 TEST_F(RedisFaults, DeadConsumersAreRemovedFromTheGroup) {

@@ -35,7 +35,7 @@ const char* const kReclaimScript = R"lua(
 local group, me, min_idle = ARGV[1], ARGV[2], ARGV[3]
 local room, max_deliveries, may_take_suspicious = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] == '1'
 local idle = redis.call('XPENDING', KEYS[1], group, 'IDLE', min_idle, '-', '+', room + 100)
-local taken, dead, waiting = {}, 0, 0
+local taken, dead, waiting = {}, 0, 0  -- waiting: the longest idle of the suspicious entries left
 for _, p in ipairs(idle) do
   if #taken >= room then break end
   local id, deliveries = p[1], tonumber(p[4])
@@ -56,7 +56,7 @@ for _, p in ipairs(idle) do
     redis.call('XDEL', KEYS[1], id)
     dead = dead + 1
   elseif deliveries >= 2 and not (may_take_suspicious and #taken == 0) then
-    waiting = waiting + 1
+    waiting = math.max(waiting, tonumber(p[3]))
   else
     local claimed = redis.call('XCLAIM', KEYS[1], group, me, min_idle, id)
     local entry = claimed[1]

@@ -24,8 +24,9 @@ extern const char* const kMoveDueScript;
 ///   - delivered twice or more (its worker died holding it after a takeover:
 ///     it may be what kills workers): taken only alone, when ARGV[6] is "1";
 ///   - otherwise taken, up to `room`.
-/// Returns {taken, dead, suspicious_waiting, error}, where taken is a list
-/// of {id, fields, deliveries_before}.
+/// Returns {taken, dead, longest_wait, error}, where taken is a list of
+/// {id, fields, deliveries_before} and longest_wait the longest idle time
+/// (ms) of the suspicious entries left waiting.
 extern const char* const kReclaimScript;
 
 /// Settles entries this worker holds in KEYS[1] (stream), with KEYS[2] the

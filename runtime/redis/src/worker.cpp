@@ -171,7 +171,7 @@ struct Worker::State {
   std::unordered_map<TaskId, Held> running;  ///< submitted; the task has not ended
   std::vector<Settlement> settling;          ///< decided; not yet confirmed by Redis
   std::size_t suspicious_held = 0;
-  bool suspicious_waiting = false;  ///< a suspicious entry waits until this worker holds nothing
+  bool suspicious_waiting = false;  ///< a suspicious entry waited long: drain, then take it
   bool groups_made = false;
   bool persistence_checked = false;
   bool step_failed = false;
@@ -463,7 +463,10 @@ void Worker::State::reclaim(std::size_t queue, std::size_t room) {
                                      std::to_string(options.max_deliveries), held() == 0 ? "1" : "0"});
   if (reply.elements.size() != 4) throw Error("an unexpected reply from the takeover script");
   bump(counters.dead, static_cast<std::uint64_t>(reply.elements[1].number()));
-  if (reply.elements[2].number() > 0) suspicious_waiting = true;
+  // A suspicious entry waits for a worker that holds nothing. In a fleet
+  // that never idles it would wait for ever, so once it has waited ten
+  // claim_idle times, this worker takes no new entries until it can take it.
+  if (reply.elements[2].number() >= (options.claim_idle * 10).count()) suspicious_waiting = true;
   for (const Reply& taken : reply.elements[0].elements) {  // [id, fields, deliveries before]
     const bool suspicious = taken.elements.size() == 3 && taken.elements[2].number() >= 2;
     dispatch(queue, taken, /*reclaimed=*/true, suspicious);
