@@ -260,7 +260,8 @@ TEST(EndpointParse, EveryErrorNamesThePlaceAndTheFix) {
   // The password never shows, whatever else is wrong.
   for (const std::string url : {"redis://:hunter2@h:99999", "redis://alice:hunter2@h?bogus=1",
                                 "redis://hunter2@h", "redis://:hun/ter2@h:x", "redis://:hunter2@h?db=x",
-                                "unix://:hunter2@relative", "redis://:hunter2@[::1"}) {
+                                "unix://:hunter2@relative", "redis://:hunter2@[::1",
+                                "redis://:6379?hunter2@h", "redis://:6379?hunter2=x@h"}) {
     const std::string what = error(url);
     EXPECT_FALSE(contains(what, "hunter2")) << what;
     EXPECT_FALSE(contains(what, "hun/ter2")) << what;

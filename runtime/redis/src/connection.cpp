@@ -138,10 +138,16 @@ void Connection::hello() {
   out_.clear();
   for (const Argv& argv : commands) append(argv);
   std::vector<Reply> replies;
+  // Part of connecting: bounded by socket_connect_timeout, not by the
+  // command timeout (which a worker raises for its blocking reads).
+  const std::chrono::milliseconds command_timeout = timeout_;
+  timeout_ = endpoint_.connect_timeout;
   try {
     transport_->write(out_, timeout_);
     for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(receive());
+    timeout_ = command_timeout;
   } catch (const net::TransportError& e) {
+    timeout_ = command_timeout;
     std::string why = "cannot connect to " + endpoint_.url() + ": " + e.what();
     const bool timed_out = std::string_view(e.what()).find(" within ") != std::string_view::npos;
     if (timed_out) {

@@ -101,6 +101,13 @@ class Parser {
       query = rest.substr(q + 1);
       rest = rest.substr(0, q);
     }
+    // An '@' only after the '?' is most likely a password holding a '?':
+    // the parameters would then be pieces of the password, and no message
+    // may quote them. Refuse, quoting nothing but the masked address.
+    if (query.find('@') != std::string_view::npos && rest.find('@') == std::string_view::npos) {
+      throw bad("an '@' after the '?': a password holding '?', '/', '@' or '#' must be percent-encoded "
+                "(%3F, %2F, %40, %23), as must an '@' in a parameter");
+    }
     if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
       user_info(rest.substr(0, at));
       rest.remove_prefix(at + 1);

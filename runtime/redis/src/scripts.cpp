@@ -43,7 +43,11 @@ for _, p in ipairs(idle) do
     local found = redis.call('XRANGE', KEYS[1], id, id)
     if type(found[1]) == 'table' and type(found[1][2]) == 'table' then
       local args = {'XADD', KEYS[2], '*'}
-      for _, v in ipairs(found[1][2]) do args[#args + 1] = v end
+      -- At most 64 fields: far below what unpack can pass to one command.
+      for i, v in ipairs(found[1][2]) do
+        if i > 128 then break end
+        args[#args + 1] = v
+      end
       args[#args + 1] = 'error'
       args[#args + 1] = 'delivered ' .. deliveries ..
                         ' times without finishing: its worker stopped each time (crash loop?)'

@@ -133,8 +133,14 @@ std::unique_ptr<SSL_CTX, CtxFree> make_context(const Endpoint::Tls& tls) {
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), tls.certfile.c_str()) != 1) {
       throw TransportError("the ssl_certfile " + tls.certfile + " holds no PEM certificate: " + openssl_errors());
     }
+    // No pass phrase: OpenSSL's default would prompt on the terminal and
+    // block a worker (or a producer's request) with no deadline.
+    SSL_CTX_set_default_passwd_cb(ctx.get(), [](char*, int, int, void*) { return 0; });
     if (SSL_CTX_use_PrivateKey_file(ctx.get(), keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
-      throw TransportError("the key file " + keyfile + " holds no PEM private key: " + openssl_errors());
+      throw TransportError("the key file " + keyfile +
+                           " holds no PEM private key that can be read without a pass phrase (an encrypted key "
+                           "is not supported: write it out unencrypted, readable by this user only): " +
+                           openssl_errors());
     }
     if (SSL_CTX_check_private_key(ctx.get()) != 1) {
       throw TransportError("the private key in " + keyfile + " does not belong to the certificate in " +

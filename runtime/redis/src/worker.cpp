@@ -33,6 +33,7 @@
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <bg/detail/task_ends.hpp>
 #include <bg/lifespan.hpp>
@@ -92,14 +93,22 @@ void warn(const std::string& line) {
   std::fflush(stderr);
 }
 
-/// Logs a failing step once per distinct error (not only the first), and
+/// What went wrong, without the command or key that met it: the text after
+/// the last ": " ("no reply within 400 ms", "OOM command not allowed ...").
+std::string cause_of(std::string_view what) {
+  const std::size_t colon = what.rfind(": ");
+  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+}
+
+/// Logs a failing step once per distinct cause (not only the first), and
 /// once when it works again.
 class Problems {
  public:
   void failed(const std::string& step, const std::string& what) {
+    std::string cause = cause_of(what);
     std::string& last = last_[step];
-    if (last == what) return;
-    last = what;
+    if (last == cause) return;
+    last = std::move(cause);
     warn(step + ": " + what);
   }
   void worked(const std::string& step) {
@@ -129,14 +138,21 @@ class Backoff {
   unsigned failures_ = 0;
 };
 
+/// Fields of an unreadable entry kept in its dead letter: enough to see what
+/// it was, and far below what a Lua script can unpack into one command.
+constexpr std::size_t kKeptRawFields = 64;
+
 /// The string values of a stream entry's fields, as read (for the dead
-/// letter of an entry that cannot be read as a task).
-Argv raw_fields(const Reply& fields) {
+/// letter of an entry that cannot be read as a task), at most
+/// kKeptRawFields of them; `dropped` counts the rest.
+Argv raw_fields(const Reply& fields, std::size_t& dropped) {
   Argv out;
-  for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-    out.push_back(fields.elements[i].text());
-    out.push_back(fields.elements[i + 1].text());
+  const std::size_t pairs = fields.elements.size() / 2;
+  for (std::size_t i = 0; i < std::min(pairs, kKeptRawFields); ++i) {
+    out.push_back(fields.elements[2 * i].text());
+    out.push_back(fields.elements[2 * i + 1].text());
   }
+  dropped = pairs - std::min(pairs, kKeptRawFields);
   return out;
 }
 
@@ -172,6 +188,7 @@ struct Worker::State {
   std::vector<Settlement> settling;          ///< decided; not yet confirmed by Redis
   std::size_t suspicious_held = 0;
   bool suspicious_waiting = false;  ///< a suspicious entry waited long: drain, then take it
+  Clock::time_point lifespan_full_until{};  ///< the lifespan refused a task (QueueFull): read nothing until then
   bool groups_made = false;
   bool persistence_checked = false;
   bool step_failed = false;
@@ -209,7 +226,8 @@ struct Worker::State {
     Argv fields = fields_of(entry.task);
     decide(std::move(entry), Settlement::Kind::back, std::move(fields));
   }
-  void forget(const Held& entry) noexcept {
+  /// The entry's task is no longer running here.
+  void ended(const Held& entry) noexcept {
     if (entry.suspicious) --suspicious_held;
   }
   void run();
@@ -235,16 +253,21 @@ void Worker::State::ensure_groups(Connection& c) {
   for (const QueueKeys& k : keys) {
     // From id 0: entries enqueued before the first worker ever started are read too.
     const Reply reply = c.run_unchecked({"XGROUP", "CREATE", k.stream, std::string(kGroup), "0", "MKSTREAM"});
+    const std::string step_name = "creating the consumer group of " + k.stream;
     if (reply.type == Reply::Type::error) {
-      // At maxmemory the server refuses XGROUP CREATE before it looks: the
-      // group most likely exists, and if not, reading says NOGROUP and this
-      // is tried again. A worker must connect to a full server to drain it.
-      if (reply.str.starts_with("OOM")) {
-        problems.failed("creating the consumer group of " + k.stream, reply.str);
-        continue;
+      // BUSYGROUP: it exists. Anything else (OOM at maxmemory, WRONGTYPE for
+      // a key someone overwrote) is this queue's problem, logged; the other
+      // queues are served, and reading this one says NOGROUP, which brings
+      // the worker back here.
+      if (reply.str.starts_with("BUSYGROUP")) {
+        problems.worked(step_name);
+      } else {
+        problems.failed(step_name, reply.str);
       }
-      if (!reply.str.starts_with("BUSYGROUP")) check(reply, "XGROUP CREATE " + k.stream);
-    } else if (groups_made) {
+      continue;
+    }
+    problems.worked(step_name);
+    if (groups_made) {
       warn("the consumer group of " + k.stream + " was missing (the server restarted without persistence, was "
            "flushed, or failed over to a replica without it): created it again; entries read before are lost "
            "unless the stream kept them, and then they run again");
@@ -306,6 +329,7 @@ void Worker::State::collect_ends() {
     if (found == running.end()) continue;  // a task of the application's own, not from Redis
     Held entry = std::move(found->second);
     running.erase(found);
+    ended(entry);
     switch (notice.end) {
       case TaskEnd::completed:
         decide(std::move(entry), Settlement::Kind::ack, {});
@@ -336,7 +360,6 @@ void Worker::State::collect_ends() {
       case TaskEnd::abandoned:
         // Still running here: no longer renewed, so that another worker
         // takes it over after claim_idle.
-        forget(entry);
         break;
     }
   }
@@ -411,9 +434,7 @@ void Worker::State::settle() {
   }
   std::size_t kept = 0;
   for (std::size_t i = 0; i < settling.size(); ++i) {
-    if (done[i]) {
-      forget(settling[i].entry);
-    } else {
+    if (!done[i]) {
       if (kept != i) settling[kept] = std::move(settling[i]);
       ++kept;
     }
@@ -460,14 +481,23 @@ void Worker::State::reclaim(std::size_t queue, std::size_t room) {
   const QueueKeys& k = keys[queue];
   const Reply reply = connect().run({"EVAL", kReclaimScript, "2", k.stream, k.dead, std::string(kGroup), consumer,
                                      std::to_string(options.claim_idle.count()), std::to_string(room),
-                                     std::to_string(options.max_deliveries), held() == 0 ? "1" : "0"});
+                                     std::to_string(options.max_deliveries), held() == parked() ? "1" : "0"});
   if (reply.elements.size() != 4) throw Error("an unexpected reply from the takeover script");
   bump(counters.dead, static_cast<std::uint64_t>(reply.elements[1].number()));
   // A suspicious entry waits for a worker that holds nothing. In a fleet
   // that never idles it would wait for ever, so once it has waited ten
   // claim_idle times, this worker takes no new entries until it can take it.
   if (reply.elements[2].number() >= (options.claim_idle * 10).count()) suspicious_waiting = true;
+  // An entry of this worker's own can come back: one it holds whose renewal
+  // failed (then the takeover only renewed it), or one whose delivery reply
+  // was lost (then it is this worker's to run).
+  std::unordered_set<std::string> mine;
+  if (!reply.elements[0].elements.empty()) {
+    for (const auto& [id, entry] : running) mine.insert(entry.entry_id);
+    for (const Settlement& s : settling) mine.insert(s.entry.entry_id);
+  }
   for (const Reply& taken : reply.elements[0].elements) {  // [id, fields, deliveries before]
+    if (taken.elements.empty() || mine.contains(taken.elements[0].str)) continue;
     const bool suspicious = taken.elements.size() == 3 && taken.elements[2].number() >= 2;
     dispatch(queue, taken, /*reclaimed=*/true, suspicious);
   }
@@ -489,19 +519,26 @@ std::size_t Worker::State::read(std::size_t room, std::chrono::milliseconds bloc
       }
     }
   };
-  // In priority order, without waiting.
+  // In priority order, without waiting, each queue apart: a queue whose key
+  // is broken is logged and skipped, and the others are still read.
+  std::vector<std::size_t> readable;
   for (std::size_t q = 0; q < keys.size() && got < room; ++q) {
-    take(connect().run({"XREADGROUP", "GROUP", std::string(kGroup), consumer, "COUNT", std::to_string(room - got),
-                        "STREAMS", keys[q].stream, ">"}));
+    bool ok = false;
+    step("reading " + keys[q].stream, [&] {
+      take(connect().run({"XREADGROUP", "GROUP", std::string(kGroup), consumer, "COUNT",
+                          std::to_string(room - got), "STREAMS", keys[q].stream, ">"}));
+      ok = true;
+    });
+    if (ok) readable.push_back(q);
   }
-  if (got != 0 || block.count() == 0) return got;
+  if (got != 0 || block.count() == 0 || readable.empty()) return got;
   // Nothing anywhere: wait on as many queues as there is room for, one entry each.
-  const std::size_t waiting = std::min(room, keys.size());
+  readable.resize(std::min(room, readable.size()));
   Argv command{"XREADGROUP", "GROUP", std::string(kGroup), consumer, "COUNT", "1", "BLOCK",
                std::to_string(block.count()), "STREAMS"};
-  for (std::size_t q = 0; q < waiting; ++q) command.push_back(keys[q].stream);
-  for (std::size_t q = 0; q < waiting; ++q) command.emplace_back(">");
-  take(connect().run(command));
+  for (std::size_t q : readable) command.push_back(keys[q].stream);
+  for (std::size_t i = 0; i < readable.size(); ++i) command.emplace_back(">");
+  step("waiting for entries", [&] { take(connect().run(command)); });
   return got;
 }
 
@@ -512,15 +549,19 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
   ReadTask parsed = read_fields(fields);
   Held held{queue, entry.elements[0].str, std::move(parsed.task), suspicious};
   bump(reclaimed ? counters.reclaimed : counters.read);
-  if (suspicious) ++suspicious_held;
   if (!parsed.problem.empty()) {
-    dead_letter(std::move(held), raw_fields(fields), parsed.problem);
+    std::size_t dropped = 0;
+    Argv kept = raw_fields(fields, dropped);
+    if (dropped != 0) parsed.problem += " (its first " + std::to_string(kKeptRawFields) + " fields are kept here, " +
+                                        std::to_string(dropped) + " more were dropped)";
+    dead_letter(std::move(held), std::move(kept), parsed.problem);
     return;
   }
   try {
     const detail::AttemptScope attempt(held.task.attempt);
     const TaskId task_id =
         bg::registry().submit_json_text(held.task.task, held.task.args.empty() ? "[]" : held.task.args, life);
+    if (suspicious) ++suspicious_held;  // counted while it runs: nothing else runs beside it
     running.emplace(task_id, std::move(held));
     counters.in_flight.store(this->held(), std::memory_order_relaxed);
   } catch (const DispatchError& e) {
@@ -530,7 +571,18 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
     reading.store(false, std::memory_order_relaxed);
     hand_back(std::move(held));  // not this entry's fault: another worker runs it
   } catch (const QueueFull&) {
-    hand_back(std::move(held));  // the application's own tasks fill the lifespan
+    // The application's own tasks fill the lifespan: give it back, and
+    // read nothing for a moment rather than read and give back in a loop.
+    hand_back(std::move(held));
+    lifespan_full_until = Clock::now() + std::chrono::milliseconds(50);
+  } catch (const std::bad_alloc&) {
+    hand_back(std::move(held));  // not this entry's fault either
+  } catch (const std::exception& e) {
+    // Anything else a conversion throws (a user's from_json calling
+    // std::stoi, say) is this entry's arguments: a dead letter, never a
+    // failure of the worker.
+    Argv stored = fields_of(held.task);
+    dead_letter(std::move(held), std::move(stored), std::string("cannot be dispatched: ") + e.what());
   }
 }
 
@@ -549,12 +601,6 @@ void Worker::State::run() {
     std::chrono::milliseconds wait{0};
     try {
       connect();
-      if (backoff.failures() != 0) {
-        problems.forget("connection");
-        warn("connected to " + endpoint.url() + " again after " + std::to_string(backoff.failures()) +
-             (backoff.failures() == 1 ? " failed attempt" : " failed attempts"));
-        backoff.reset();
-      }
       collect_ends();
       if (settlement_due(Clock::now())) {
         step("settling entries", [&] {
@@ -584,12 +630,13 @@ void Worker::State::run() {
       // A suspicious entry runs alone: while one is held nothing else is
       // taken, and while one waits this worker drains, then takes it.
       const auto room = [&]() -> std::size_t {
-        if (suspicious_held > 0 || (suspicious_waiting && held() > 0)) return 0;
         const std::size_t waiting = parked();
-        if (waiting >= 1000 + 10 * max_in_flight) return 0;
-        return max_in_flight - std::min(max_in_flight, held() - waiting);
+        const std::size_t busy = held() - waiting;  // entries whose tasks run or whose settlement is on its way
+        if (suspicious_held > 0 || (suspicious_waiting && busy > 0)) return 0;
+        if (waiting >= 1000 + 10 * max_in_flight || Clock::now() < lifespan_full_until) return 0;
+        return max_in_flight - std::min(max_in_flight, busy);
       };
-      if (read_on && room() > 0 && (now >= next_reclaim || (suspicious_waiting && held() == 0))) {
+      if (read_on && room() > 0 && (now >= next_reclaim || (suspicious_waiting && held() == parked()))) {
         suspicious_waiting = false;
         for (std::size_t q = 0; q < keys.size() && room() > 0; ++q) {
           step("taking over entries of " + keys[q].stream, [&] { reclaim(q, room()); });
@@ -600,14 +647,21 @@ void Worker::State::run() {
       if (read_on && room() > 0) {
         // With tasks in flight, wait briefly: their ends are settled between reads.
         const auto block = held() == 0 ? std::min(options.poll, options.delayed_poll) : std::chrono::milliseconds(2);
-        step("reading " + keys.front().stream + (keys.size() > 1 ? " and the other queues" : ""),
-             [&] { got = read(room(), block); });
+        got = read(room(), block);
       }
       if (got == 0) {
         wait = (read_on && room() > 0) ? std::chrono::milliseconds(0) : std::chrono::milliseconds(5);
       }
       // An error reply repeats at once if asked again at once.
       if (step_failed) wait = std::chrono::milliseconds(100);
+      // A whole round worked: the connection is back (not merely made: a
+      // fault that shows only after connecting keeps the backoff growing).
+      if (backoff.failures() != 0) {
+        problems.forget("connection");
+        warn("working with " + endpoint.url() + " again after " + std::to_string(backoff.failures()) +
+             (backoff.failures() == 1 ? " failed attempt" : " failed attempts"));
+        backoff.reset();
+      }
     } catch (const std::exception& e) {
       connection.reset();
       problems.failed("connection", std::string(e.what()) + "; trying again with backoff (at most 5 s)");
@@ -635,10 +689,20 @@ void Worker::State::run() {
 void Worker::State::stop() {
   std::call_once(stop_once, [this] {
     reading.store(false, std::memory_order_relaxed);
-    report = life.shutdown();
-    finishing.store(true, std::memory_order_release);
-    inbox->wake.notify_all();
-    if (thread.joinable()) thread.join();
+    const auto finish = [this] {
+      finishing.store(true, std::memory_order_release);
+      inbox->wake.notify_all();
+      if (thread.joinable()) thread.join();
+    };
+    try {
+      report = life.shutdown();
+    } catch (...) {
+      // shutdown() refuses a call from one of the lifespan's own tasks: the
+      // worker thread still ends here, so that nothing outlives the worker.
+      finish();
+      throw;
+    }
+    finish();
   });
 }
 
@@ -684,7 +748,8 @@ Worker::Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options)
       inbox->notices.push_back(n);
       if (inbox->notices.size() == 1) inbox->wake.notify_one();
     } catch (...) {
-      // Out of memory: the entry stays pending and runs again elsewhere.
+      // Out of memory: the end is lost, and its entry stays held (renewed)
+      // until the worker stops; then another worker takes it over.
     }
   }));
   // A lifespan destroyed before its worker stops the worker first.

@@ -152,7 +152,7 @@ struct WorkerOptions {
   /// very short tasks where a round trip per few tasks dominates.
   unsigned max_in_flight = 0;
   /// An entry pending this long on a worker that stopped renewing it is
-  /// taken over by another worker (XAUTOCLAIM) and run again.
+  /// taken over (XPENDING … IDLE, then XCLAIM) and run again.
   std::chrono::milliseconds claim_idle{30'000};
   /// A worker renews the entries it runs (its heartbeat) every
   /// claim_idle / 3, so a slow task is never taken over. At least 30 ms.
