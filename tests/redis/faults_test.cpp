@@ -280,6 +280,46 @@ TEST_F(RedisFaults, KeysOfTheWrongTypeAreReportedAndNothingIsLostUntilTheyAreFix
   EXPECT_EQ(journal().count("goes-dead"), 1U);
 }
 
+TEST_F(RedisFaults, OneQueuesBrokenStreamKeyStopsNeitherTheWorkerNorItsOtherQueues) {
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  client.command({"SET", bg::redis::QueueKeys("broken").stream, "not a stream"});
+  bg::Lifespan life{{.workers = 2}};
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"broken", "fine"}});
+  worker.start();  // the broken key is logged, not thrown
+  bg::redis::Queue fine{client, "fine"};
+  for (int i = 0; i < 5; ++i) durable_tasks::record.enqueue(fine, numbered("fine-", i));
+  ASSERT_EQ(journal().wait_for(5, 10s), 5U);
+  // A reconnect (here: a restart) must not stop it either.
+  server.restart();
+  client.command({"SET", bg::redis::QueueKeys("broken").stream, "not a stream"});
+  for (int i = 5; i < 10; ++i) durable_tasks::record.enqueue(fine, numbered("fine-", i));
+  ASSERT_EQ(journal().wait_for(10, 15s), 10U);
+}
+
+TEST_F(RedisFaults, AnEntryWithThousandsOfFieldsAndNoTaskIsADeadLetter) {
+  bg_test::RedisServer server;
+  bg::redis::Client client(server.endpoint());
+  bg::redis::Queue queue{client, "q"};
+  const bg::redis::QueueKeys keys("q");
+  std::vector<std::string> xadd{"XADD", keys.stream, "*"};
+  for (int i = 0; i < 5000; ++i) {
+    xadd.push_back(numbered("f", i));
+    xadd.push_back("v");
+  }
+  client.command(xadd);
+  durable_tasks::record.enqueue(queue, "after-the-wide-one");
+  bg::Lifespan life{{.workers = 1}};
+  bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}});
+  worker.start();
+  ASSERT_EQ(journal().wait_for(1, 10s), 1U);
+  ASSERT_TRUE(eventually([&] { return number(client, {"XLEN", keys.dead}) == 1; }));
+  const auto letters = bg::redis::dead_letters(client, "q");
+  ASSERT_EQ(letters.size(), 1U);
+  EXPECT_NE(letters[0].error.find("4936 more were dropped"), std::string::npos) << letters[0].error;
+  ASSERT_TRUE(eventually([&] { return number(client, {"XLEN", keys.stream}) == 0; }));
+}
+
 TEST_F(RedisFaults, ABatchRefusedOrStoredInPartSaysSo) {
   bg_test::RedisServer server;
   bg::redis::Client client(server.endpoint());
