@@ -22,12 +22,14 @@
 #include "bg_tasks.hpp"
 #include "durable_tasks.hpp"
 #include "eventually.hpp"
+#include "numbered.hpp"
 #include "redis_server.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using bg::test::eventually;
+using bg::test::numbered;
 using durable::journal;
 
 /// A lifespan's settings whose task failures are expected: not printed.
@@ -36,26 +38,25 @@ bg::Config quiet(bg::Config config) {
   return config;
 }
 
-std::string numbered(std::string prefix, int n) {
-  prefix += std::to_string(n);
-  return prefix;
-}
-
+/// Each test starts its own redis-server (a default one here; tests that
+/// need other settings start their own), with a client and queue "q".
 class RedisFaults : public ::testing::Test {
  protected:
   void SetUp() override { journal().clear(); }
   std::uint64_t number(bg::redis::Client& c, const std::vector<std::string>& argv) {
     return std::stoull(c.command(argv));
   }
+
+  bg_test::RedisServer server;
+  bg::redis::Client client{server.endpoint()};
+  bg::redis::Queue queue{client, "q"};
+  const bg::redis::QueueKeys keys{"q"};
 };
 
 // ---------------------------------------------------------------------------
 // The server restarts.
 
 TEST_F(RedisFaults, AfterARestartWithoutPersistenceTheWorkerMakesItsGroupAgainAndGoesOn) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
   bg::Lifespan life{{.workers = 2}};
   bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}, .claim_idle = 300ms});
   worker.start();
@@ -141,8 +142,8 @@ RestartTally restart_under_load(bg_test::RedisServer& server, int restarts, bool
 }
 
 TEST_F(RedisFaults, TenRestartsWithAppendFsyncAlwaysLoseNoAcknowledgedEnqueue) {
-  bg_test::RedisServer server({"--appendonly", "yes", "--appendfsync", "always"});
-  const RestartTally t = restart_under_load(server, 10, /*check_every_one=*/true);
+  bg_test::RedisServer durable_server({"--appendonly", "yes", "--appendfsync", "always"});
+  const RestartTally t = restart_under_load(durable_server, 10, /*check_every_one=*/true);
   std::cout << "[ restarts ] 10 SIGKILLs with appendfsync always: " << t.stored << " enqueues acknowledged, "
             << t.lost << " lost, " << t.duplicates << " run twice; " << t.refused << " refused, " << t.unknown
             << " of unknown outcome\n";
@@ -151,13 +152,10 @@ TEST_F(RedisFaults, TenRestartsWithAppendFsyncAlwaysLoseNoAcknowledgedEnqueue) {
 }
 
 TEST_F(RedisFaults, TenRestartsWithoutPersistenceTheWorkersKeepConsumingNewWork) {
-  bg_test::RedisServer server;
   RestartTally t = restart_under_load(server, 10, /*check_every_one=*/false);
   std::cout << "[ restarts ] 10 SIGKILLs without persistence: " << t.stored << " enqueues acknowledged, " << t.lost
             << " lost with the server's memory (expected)\n";
   // After the last restart, new work still runs.
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
   bg::Lifespan life{{.workers = 1}};
   bg::redis::Worker worker(life, server.endpoint(), {.queues = {"q"}});
   worker.start();
@@ -170,10 +168,6 @@ TEST_F(RedisFaults, TenRestartsWithoutPersistenceTheWorkersKeepConsumingNewWork)
 // Garbage in every key a worker reads.
 
 TEST_F(RedisFaults, MalformedDelayedMembersAreDeadLettersAndStopNothing) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   const std::vector<std::string> garbage = {
       R"({"task":"record","args":["ev","x"]})",  // args an array, not a string
       R"({"task":1,"args":"[]"})",
@@ -214,9 +208,6 @@ TEST_F(RedisFaults, MalformedDelayedMembersAreDeadLettersAndStopNothing) {
 }
 
 TEST_F(RedisFaults, MalformedDeadLettersAreListedAndRequeuedWithoutHarm) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  const bg::redis::QueueKeys keys("q");
   client.command({"XADD", keys.dead, "*", "error", "no task at all"});
   client.command({"XADD", keys.dead, "*", "task", "record", "args", "[\"from-dead\"]", "attempt", "zzz"});
   client.command({"XADD", keys.dead, "*", "task", std::string("rec\0ord", 7), "args", std::string(1, '\xff')});
@@ -241,10 +232,6 @@ TEST_F(RedisFaults, MalformedDeadLettersAreListedAndRequeuedWithoutHarm) {
 }
 
 TEST_F(RedisFaults, KeysOfTheWrongTypeAreReportedAndNothingIsLostUntilTheyAreFixed) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   client.command({"SET", keys.dead, "not a stream"});
   client.command({"SET", keys.delayed, "not a sorted set"});
   durable_tasks::refuse.enqueue(queue, "goes-dead");  // NoRetry: a dead letter at once
@@ -281,8 +268,6 @@ TEST_F(RedisFaults, KeysOfTheWrongTypeAreReportedAndNothingIsLostUntilTheyAreFix
 }
 
 TEST_F(RedisFaults, OneQueuesBrokenStreamKeyStopsNeitherTheWorkerNorItsOtherQueues) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
   client.command({"SET", bg::redis::QueueKeys("broken").stream, "not a stream"});
   bg::Lifespan life{{.workers = 2}};
   bg::redis::Worker worker(life, server.endpoint(), {.queues = {"broken", "fine"}});
@@ -298,10 +283,6 @@ TEST_F(RedisFaults, OneQueuesBrokenStreamKeyStopsNeitherTheWorkerNorItsOtherQueu
 }
 
 TEST_F(RedisFaults, AnEntryWithThousandsOfFieldsAndNoTaskIsADeadLetter) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   std::vector<std::string> xadd{"XADD", keys.stream, "*"};
   for (int i = 0; i < 5000; ++i) {
     xadd.push_back(numbered("f", i));
@@ -321,9 +302,6 @@ TEST_F(RedisFaults, AnEntryWithThousandsOfFieldsAndNoTaskIsADeadLetter) {
 }
 
 TEST_F(RedisFaults, ABatchRefusedOrStoredInPartSaysSo) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  const bg::redis::QueueKeys keys("q");
   client.command({"SET", keys.delayed, "not a sorted set"});
   bg::redis::Batch batch(client, "q");
   durable_tasks::record.enqueue(batch, "now");
@@ -354,10 +332,6 @@ TEST_F(RedisFaults, ABatchRefusedOrStoredInPartSaysSo) {
 // Takeover.
 
 TEST_F(RedisFaults, ADeadWorkersEntriesBehindTenThousandRenewedOnesAreTakenOverInTime) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   constexpr int kLive = 10'000;
   constexpr auto kClaimIdle = 2000ms;  // the live worker's heartbeat has 1.3 s of slack, under any sanitizer
   bg::Lifespan busy_life{{.workers = 2, .shutdown_timeout = 100ms}};
@@ -395,10 +369,6 @@ TEST_F(RedisFaults, ADeadWorkersEntriesBehindTenThousandRenewedOnesAreTakenOverI
 }
 
 TEST_F(RedisFaults, ASuspiciousEntryIsNotStarvedByABusyWorker) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   // An entry whose worker died twice holding it: delivered twice.
   durable_tasks::record.enqueue(queue, "suspect");
   client.command({"XGROUP", "CREATE", keys.stream, "bg", "0"});
@@ -422,9 +392,6 @@ TEST_F(RedisFaults, ASuspiciousEntryIsNotStarvedByABusyWorker) {
 }
 
 TEST_F(RedisFaults, DeadConsumersAreRemovedFromTheGroup) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  const bg::redis::QueueKeys keys("q");
   client.command({"XGROUP", "CREATE", keys.stream, "bg", "0", "MKSTREAM"});
   for (const char* ghost : {"ghost-1", "ghost-2", "ghost-3"}) {
     client.command({"XGROUP", "CREATECONSUMER", keys.stream, "bg", ghost});
@@ -445,10 +412,6 @@ TEST_F(RedisFaults, DeadConsumersAreRemovedFromTheGroup) {
 // Memory and stalls.
 
 TEST_F(RedisFaults, AtMaxmemoryAcknowledgementsGoOnAndRefusedRetriesWaitWithoutRunningTwice) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
-  const bg::redis::QueueKeys keys("q");
   for (int i = 0; i < 20; ++i) durable_tasks::flaky.enqueue(queue, numbered("retry-", i), 1);
   for (int i = 0; i < 20; ++i) durable_tasks::record.enqueue(queue, numbered("plain-", i));
   client.command({"XGROUP", "CREATE", keys.stream, "bg", "0"});  // the workers ran before memory filled up
@@ -483,10 +446,7 @@ TEST_F(RedisFaults, AtMaxmemoryAcknowledgementsGoOnAndRefusedRetriesWaitWithoutR
 }
 
 TEST_F(RedisFaults, ServerStallsLongerThanTheTimeoutsNeitherLoseNorDuplicateRetries) {
-  bg_test::RedisServer server;
   const std::string url = server.url() + "?socket_timeout=0.3";
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
   constexpr int kTasks = 2000;
   {
     bg::redis::Batch batch(client, "q");
@@ -519,10 +479,9 @@ TEST_F(RedisFaults, ServerStallsLongerThanTheTimeoutsNeitherLoseNorDuplicateRetr
 }
 
 TEST_F(RedisFaults, AProducerFacingAStalledServerReportsAnUnknownOutcomeWithinItsTimeout) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.url() + "?socket_timeout=0.5&socket_connect_timeout=0.5");
-  bg::redis::Queue queue{client, "q"};
-  durable_tasks::record.enqueue(queue, "warm");  // one connection open
+  bg::redis::Client producer(server.url() + "?socket_timeout=0.5&socket_connect_timeout=0.5");
+  bg::redis::Queue stalled{producer, "q"};
+  durable_tasks::record.enqueue(stalled, "warm");  // one connection open
   server.pause();
   // Three producers at once: the one on the open connection sent its
   // command and lost the reply (unknown outcome); the others could not
@@ -534,7 +493,7 @@ TEST_F(RedisFaults, AProducerFacingAStalledServerReportsAnUnknownOutcomeWithinIt
   for (int i = 0; i < 3; ++i) {
     producers.emplace_back([&, i] {
       try {
-        durable_tasks::record.enqueue(queue, numbered("stalled-", i));
+        durable_tasks::record.enqueue(stalled, numbered("stalled-", i));
         ++other;
       } catch (const bg::redis::OutcomeUnknown& e) {
         if (std::string(e.what()).find("may have") != std::string::npos) ++unknown;
@@ -551,7 +510,7 @@ TEST_F(RedisFaults, AProducerFacingAStalledServerReportsAnUnknownOutcomeWithinIt
   EXPECT_EQ(other.load(), 0);
   EXPECT_LT(took, 1200ms) << "producers waited in turn behind one connection";
   // Once the server answers again, the client does too.
-  durable_tasks::record.enqueue(queue, "after");
+  durable_tasks::record.enqueue(stalled, "after");
   bg::redis::Client narrow(server.url() + "?socket_timeout=0.5", {.connections = 1});
   EXPECT_EQ(narrow.command({"PING"}), "PONG");
   EXPECT_THROW(bg::redis::Client(server.url(), {.connections = 0}), bg::redis::Error);
@@ -561,9 +520,6 @@ TEST_F(RedisFaults, AProducerFacingAStalledServerReportsAnUnknownOutcomeWithinIt
 // Lifetimes.
 
 TEST_F(RedisFaults, ALifespanDestroyedBeforeItsWorkerStopsTheWorkerFirst) {
-  bg_test::RedisServer server;
-  bg::redis::Client client(server.endpoint());
-  bg::redis::Queue queue{client, "q"};
   for (int i = 0; i < 50; ++i) durable_tasks::record.enqueue(queue, numbered("k-", i));
   auto life = std::make_unique<bg::Lifespan>(bg::Config{.workers = 2});
   auto worker = std::make_unique<bg::redis::Worker>(*life, server.endpoint(), bg::redis::WorkerOptions{.queues = {"q"}});

@@ -16,20 +16,15 @@
 #include "bg_tasks.hpp"
 #include "durable_tasks.hpp"
 #include "eventually.hpp"
+#include "numbered.hpp"
 #include "redis_server.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using bg::test::eventually;
+using bg::test::numbered;
 using durable::journal;
-
-/// "prefix" followed by n (built by appending: GCC 12 warns wrongly about
-/// `"prefix" + std::to_string(n)` at -O3).
-std::string numbered(std::string prefix, int n) {
-  prefix += std::to_string(n);
-  return prefix;
-}
 
 class RedisWorker : public ::testing::Test {
  protected:
