@@ -60,7 +60,9 @@ httplib::Server::HandlerResponse check_before_body(const Routes& routes, const L
       refuse_unread(res, 403, "the admin endpoint is off: start the service with BG_ADMIN_TOKEN set");
       return Answer::Handled;
     }
-    const auto token = bearer_token(req.get_header_value("Authorization"));
+    // Kept here: the token is a view into it.
+    const std::string authorization = req.get_header_value("Authorization");
+    const auto token = bearer_token(authorization);
     if (!token || !same_secret(*token, *routes.admin_token)) {
       res.set_header("WWW-Authenticate", "Bearer");
       refuse_unread(res, 401, "missing or wrong bearer token");
