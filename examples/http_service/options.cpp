@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <iterator>
 #include <string_view>
 
@@ -88,6 +89,11 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       if (!numeric(1, 100'000)) return std::nullopt;
       options.max_in_flight = static_cast<unsigned>(number);
     }
+  }
+  // A URL with a password is better kept off the command line, which every
+  // user of the machine can read (ps, /proc/PID/cmdline).
+  if (options.redis.empty()) {
+    if (const char* url = std::getenv("BG_REDIS_URL"); url != nullptr) options.redis = url;
   }
   return options;
 }

@@ -56,7 +56,9 @@ inline constexpr const char* kUsage =
     "  --redis URL          durable mode: enqueue to Redis (redis://HOST:PORT[?socket_timeout=SECONDS]);\n"
     "                       mail_worker runs the tasks\n"
     "  --queue NAME         the Redis queue (default mail)\n"
-    "environment: BG_ADMIN_TOKEN enables POST /tasks/<name> for 'Authorization: Bearer <token>'\n";
+    "environment: BG_ADMIN_TOKEN enables POST /tasks/<name> for 'Authorization: Bearer <token>'\n"
+    "             BG_REDIS_URL is --redis when the flag is not given: keep a URL with a password there,\n"
+    "             not on the command line, which every user of the machine can read\n";
 
 inline constexpr const char* kWorkerUsage =
     "usage: mail_worker --redis URL [--queue NAME] [--workers N] [--io-threads N] [--grace-ms N]\n"
@@ -66,6 +68,6 @@ inline constexpr const char* kWorkerUsage =
     "  go back to the queue). Run as many as you like, on any machine that reaches the Redis server.\n"
     "  --claim-idle-ms N   take over entries of a worker that stopped renewing them for N ms (default 30000)\n"
     "  --max-in-flight N   entries held at once (default: --workers)\n"
-    "  other flags as for http_service\n";
+    "  other flags as for http_service; BG_REDIS_URL is --redis when the flag is not given\n";
 
 }  // namespace service

@@ -19,7 +19,7 @@
 int main(int argc, char** argv) {
   std::string error;
   auto options = service::parse_options(argc, argv, error);
-  if (options && options->redis.empty()) error = "--redis URL is required: the queue's server";
+  if (options && options->redis.empty()) error = "--redis URL (or BG_REDIS_URL) is required: the queue's server";
   if (!options || !error.empty()) {
     std::cerr << (error.empty() ? "" : "mail_worker: " + error + "\n") << service::kWorkerUsage;
     return error.empty() ? 0 : 2;

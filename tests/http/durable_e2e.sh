@@ -50,9 +50,11 @@ for _ in $(seq 100); do grep -q '^listening on' "$work/service.log" && break; sl
 port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/service.log")
 [[ -n "$port" ]] || { cat "$work/service.log" >&2; fail "the service did not start"; exit 1; }
 
-start_worker() {  # name -> sets wpid
-  "$worker" --redis "$url" --workers 2 --max-in-flight 8 --email-delay-ms 1000 --claim-idle-ms 1000 \
-    --grace-ms 5000 --outbox "$work/outbox" --audit "$work/audit" > "$work/$1.log" 2>&1 &
+start_worker() {  # name -> sets wpid; worker b takes its URL from BG_REDIS_URL, not the command line
+  local address=(--redis "$url")
+  [[ "$1" == b ]] && address=()
+  BG_REDIS_URL="$url" "$worker" "${address[@]}" --workers 2 --max-in-flight 8 --email-delay-ms 1000 \
+    --claim-idle-ms 1000 --grace-ms 5000 --outbox "$work/outbox" --audit "$work/audit" > "$work/$1.log" 2>&1 &
   wpid=$!
   pids+=("$wpid")
   for _ in $(seq 100); do grep -q 'reading queue' "$work/$1.log" && return; sleep 0.05; done
