@@ -15,7 +15,7 @@ packages=(
   prometheus                                          # promtool: the e2e test validates GET /metrics
   libhiredis-dev pkg-config redis-server              # bgtasks::redis: durable tasks; tests start their own server
   libssl-dev openssl                                  # bgtasks::redis: TLS (rediss://); tests make certificates with openssl
-  python3-celery python3-redis                        # the durable-task benchmark's peer (Celery on the same Redis)
+  python3 python3-celery python3-redis                # the docs-samples check; the durable-task benchmark's peer (Celery on the same Redis)
 )
 
 missing=()

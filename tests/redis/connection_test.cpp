@@ -2,8 +2,8 @@
 // Unix sockets, IPv6, TLS (verified, mutual, and each way it must refuse)
 // and timeouts, each against a real redis-server, end to end: a producer
 // enqueues through the address and a worker reached through the same
-// address runs the task. The task table is written by hand (as
-// hand_registered_test.cpp does), so this runs in the ThreadSanitizer build.
+// address runs the task. The task is registered by hand
+// (hand_registered_task.hpp), so this runs in the ThreadSanitizer build.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,11 +20,11 @@
 
 #include <gtest/gtest.h>
 
-#include <bg/detail/json_arguments.hpp>
 #include <bg/lifespan.hpp>
 #include <bg/redis.hpp>
 #include <bg/registry.hpp>
 
+#include "hand_registered_task.hpp"
 #include "redis_server.hpp"
 #include "tls_certs.hpp"
 
@@ -33,58 +33,17 @@ namespace {
 using namespace std::chrono_literals;
 using bg::redis::Endpoint;
 
-// --- The task: records its key, so that a test can wait for it. ---
-
-std::mutex seen_mutex;
-std::condition_variable seen_changed;
-std::set<std::string> seen;
-
-void connection_record(std::string key) {
-  {
-    std::lock_guard lock(seen_mutex);
-    seen.insert(std::move(key));
-  }
-  seen_changed.notify_all();
-}
-
-bool wait_seen(const std::string& key, std::chrono::milliseconds timeout) {
-  std::unique_lock lock(seen_mutex);
-  return seen_changed.wait_for(lock, timeout, [&] { return seen.count(key) > 0; });
-}
-
-bg::TaskId connection_record_invoke(bg::detail::JsonArguments& arguments, bg::Lifespan* life) {
-  auto key = arguments.take<std::string>(0);
-  return life->add_named_task("connection_record", &connection_record, std::move(key));
-}
-
-constexpr bg::ParamInfo connection_record_params[] = {{"key", "std::string", ""}};
-constexpr bg::TaskInfo connection_table[] = {
-    {.name = "connection_record",
-     .function = "connection_record",
-     .signature = "void connection_record(std::string key)",
-     .params = connection_record_params,
-     .file = "connection_test.cpp",
-     .line = 38,
-     .takes_context = false,
-     .json_invocable = true,
-     .invoke = &connection_record_invoke,
-     .required_params = 1,
-     .policy = {}},
-};
-constinit bg::detail::RegistryTable connection_registry{connection_table, "connection_test.cpp"};
-[[maybe_unused]] const bool registered = (bg::detail::register_table(connection_registry), true);
-
 /// The end-to-end check of an address: a producer enqueues through it, a
 /// worker reached through it runs the task.
 void round_trip(const std::string& url, const std::string& key) {
   SCOPED_TRACE(url);
   const Endpoint endpoint = Endpoint::parse(url);
   bg::redis::Client client(endpoint);
-  client.enqueue("conn", "connection_record", "[\"" + key + "\"]");
+  client.enqueue("conn", "hand_record", "[\"" + key + "\"]");
   bg::Lifespan life{{.workers = 1}};
   bg::redis::Worker worker(life, endpoint, {.queues = {"conn"}, .consumer = "c", .poll = 20ms});
   worker.start();
-  EXPECT_TRUE(wait_seen(key, 20s)) << "the task never ran";
+  EXPECT_TRUE(bg_test::seen.wait_for(key, 20s)) << "the task never ran";
   worker.stop();
   EXPECT_EQ(worker.stats().completed, 1U);
 }
@@ -278,14 +237,14 @@ TEST(RedisConnection, RequirePassWithTheRightPasswordRunsATask) {
   round_trip("redis://:p%40ss%3Aw%2Frd@" + host, "requirepass");
 
   const std::string wrong = error_of([&] {
-    bg::redis::Client("redis://:wrong-pw@" + host).enqueue("conn", "connection_record", "[\"x\"]");
+    bg::redis::Client("redis://:wrong-pw@" + host).enqueue("conn", "hand_record", "[\"x\"]");
   });
   EXPECT_TRUE(contains(wrong, "authentication to redis://:***@" + host + " failed: WRONGPASS")) << wrong;
   EXPECT_TRUE(contains(wrong, "check the password in the URL")) << wrong;
   EXPECT_FALSE(contains(wrong, "wrong-pw")) << wrong;
 
   const std::string none = error_of([&] {
-    bg::redis::Client("redis://" + host).enqueue("conn", "connection_record", "[\"x\"]");
+    bg::redis::Client("redis://" + host).enqueue("conn", "hand_record", "[\"x\"]");
   });
   EXPECT_TRUE(contains(none, "requires a password: NOAUTH")) << none;
   EXPECT_TRUE(contains(none, "write it in the URL")) << none;
@@ -454,7 +413,7 @@ TEST(RedisTls, MissingFilesAndWrongPortsFailCleanly) {
   auto start = std::chrono::steady_clock::now();
   const std::string plaintext = error_of([&] {
     bg::redis::Client("redis://127.0.0.1:" + std::to_string(tls.tls_port) + "?socket_timeout=2")
-        .enqueue("conn", "connection_record", "[\"x\"]");
+        .enqueue("conn", "hand_record", "[\"x\"]");
   });
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   EXPECT_TRUE(contains(plaintext, "connect with rediss://")) << plaintext;
@@ -474,11 +433,11 @@ TEST(RedisTls, MissingFilesAndWrongPortsFailCleanly) {
 TEST(RedisConnection, PausedServerFailsWithinSocketTimeoutAsOutcomeUnknown) {
   bg_test::RedisServer server;
   bg::redis::Client client(server.url() + "?socket_timeout=0.3");
-  client.enqueue("conn", "connection_record", "[\"before\"]");  // connected
+  client.enqueue("conn", "hand_record", "[\"before\"]");  // connected
   server.pause();
   const auto start = std::chrono::steady_clock::now();
   try {
-    client.enqueue("conn", "connection_record", "[\"during\"]");
+    client.enqueue("conn", "hand_record", "[\"during\"]");
     ADD_FAILURE() << "a paused server answered";
   } catch (const bg::redis::OutcomeUnknown& e) {
     const std::string what = e.what();
@@ -492,7 +451,7 @@ TEST(RedisConnection, PausedServerFailsWithinSocketTimeoutAsOutcomeUnknown) {
   server.resume();
   // The broken connection is replaced on the next call. The lost XADD did
   // reach the server: "during" is stored too.
-  client.enqueue("conn", "connection_record", "[\"after\"]");
+  client.enqueue("conn", "hand_record", "[\"after\"]");
   EXPECT_EQ(client.command({"XLEN", "bg:{conn}:stream"}), "3");
 }
 
@@ -501,7 +460,7 @@ TEST(RedisConnection, NothingSentIsAPlainErrorAndQuick) {
   auto start = std::chrono::steady_clock::now();
   const std::string refused = error_of([] {
     bg::redis::Client("redis://127.0.0.1:" + std::to_string(bg_test::free_port()))
-        .enqueue("conn", "connection_record", "[\"x\"]");
+        .enqueue("conn", "hand_record", "[\"x\"]");
   });
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
   EXPECT_TRUE(contains(refused, "cannot connect to redis://127.0.0.1:")) << refused;
@@ -514,7 +473,7 @@ TEST(RedisConnection, NothingSentIsAPlainErrorAndQuick) {
   start = std::chrono::steady_clock::now();
   const std::string silent = error_of([&] {
     bg::redis::Client(server.url() + "?socket_connect_timeout=0.3&socket_timeout=0.3")
-        .enqueue("conn", "connection_record", "[\"x\"]");
+        .enqueue("conn", "hand_record", "[\"x\"]");
   });
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1300ms);
   EXPECT_TRUE(contains(silent, "cannot connect to " + server.url())) << silent;
@@ -529,13 +488,13 @@ TEST(RedisConnection, ConnectionTheServerDroppedIsMadeAgainBeforeSending) {
   std::this_thread::sleep_for(150ms);  // idle: checked before the next command
   // The closed connection is noticed before the XADD is written: it
   // succeeds on a new connection, instead of failing as OutcomeUnknown.
-  EXPECT_FALSE(client.enqueue("conn", "connection_record", "[\"x\"]").empty());
+  EXPECT_FALSE(client.enqueue("conn", "hand_record", "[\"x\"]").empty());
   server.restart();
   std::this_thread::sleep_for(150ms);
-  EXPECT_FALSE(client.enqueue("conn", "connection_record", "[\"y\"]").empty());
+  EXPECT_FALSE(client.enqueue("conn", "hand_record", "[\"y\"]").empty());
   // A batch is one pipeline: every reply comes back, in order.
   bg::redis::Batch batch(client, "conn");
-  for (int i = 0; i < 2000; ++i) batch.push("connection_record", "[\"b" + std::to_string(i) + "\"]");
+  for (int i = 0; i < 2000; ++i) batch.push("hand_record", "[\"b" + std::to_string(i) + "\"]");
   EXPECT_EQ(batch.send().size(), 2000U);
 }
 
@@ -544,7 +503,7 @@ TEST(RedisTls, LargeBatchesAndRepliesCrossTls) {
   bg::redis::Client client(tls.url() + "?" + ca_param(certs().ca().cert));
   bg::redis::Batch batch(client, "big");
   const std::string payload(300, 'p');
-  for (int i = 0; i < 5000; ++i) batch.push("connection_record", "[\"" + payload + std::to_string(i) + "\"]");
+  for (int i = 0; i < 5000; ++i) batch.push("hand_record", "[\"" + payload + std::to_string(i) + "\"]");
   EXPECT_EQ(batch.send().size(), 5000U);
   EXPECT_EQ(client.command({"XLEN", "bg:{big}:stream"}), "5000");
   const std::string all = client.command({"XRANGE", "bg:{big}:stream", "-", "+"});

@@ -14,47 +14,18 @@
 
 #include <gtest/gtest.h>
 
-#include <bg/detail/json_arguments.hpp>
 #include <bg/lifespan.hpp>
 #include <bg/redis.hpp>
 #include <bg/registry.hpp>
 
+#include "hand_registered_task.hpp"
 #include "redis_server.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-std::mutex seen_mutex;
-std::multiset<std::string> seen;
-
-void hand_record(const bg::Context& context, std::string key) {
-  if (key == "fail-once" && context.attempt == 1) throw std::runtime_error("first attempt fails");
-  std::lock_guard lock(seen_mutex);
-  seen.insert(key);
-}
-
-bg::TaskId hand_record_invoke(bg::detail::JsonArguments& arguments, bg::Lifespan* life) {
-  auto key = arguments.take<std::string>(0);
-  return life->add_named_task("hand_record", &hand_record, std::move(key));
-}
-
-constexpr bg::ParamInfo hand_record_params[] = {{"key", "std::string", ""}};
-constexpr bg::TaskInfo hand_table[] = {
-    {.name = "hand_record",
-     .function = "hand_record",
-     .signature = "void hand_record(const bg::Context& context, std::string key)",
-     .params = hand_record_params,
-     .file = "hand_registered_test.cpp",
-     .line = 30,
-     .takes_context = true,
-     .json_invocable = true,
-     .invoke = &hand_record_invoke,
-     .required_params = 1,
-     .policy = {.retries = 1, .backoff_base = 5ms, .backoff_cap = 5ms}},
-};
-constinit bg::detail::RegistryTable hand_registry{hand_table, "hand_registered_test.cpp"};
-[[maybe_unused]] const bool registered = (bg::detail::register_table(hand_registry), true);
+using bg_test::seen;
 
 TEST(RedisHandRegistered, TwoWorkersShareAQueueAndRunEveryEntryOnce) {
   bg_test::RedisServer server;
@@ -81,9 +52,9 @@ TEST(RedisHandRegistered, TwoWorkersShareAQueueAndRunEveryEntryOnce) {
   }
   a.stop();
   b.stop();
-  std::lock_guard lock(seen_mutex);
-  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kTasks + 1));
-  for (const auto& key : seen) EXPECT_EQ(seen.count(key), 1U) << key;
+  std::lock_guard lock(seen.mutex);
+  EXPECT_EQ(seen.keys.size(), static_cast<std::size_t>(kTasks + 1));
+  for (const auto& key : seen.keys) EXPECT_EQ(seen.keys.count(key), 1U) << key;
   EXPECT_EQ(a.stats().retried + b.stats().retried, 1U);  // fail-once, through the delayed set
   EXPECT_GT(a.stats().completed, 0U);
   EXPECT_GT(b.stats().completed, 0U);

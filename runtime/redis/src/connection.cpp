@@ -105,7 +105,7 @@ void Connection::open() {
   } catch (const net::TransportError& e) {
     std::string why = e.what();
     if (endpoint_.kind != Endpoint::Kind::unix_socket) {
-      why += " (is redis-server running there? see the README's 'Durable tasks on Redis')";
+      why += " (is redis-server running there? see docs/durable-tasks.md in bgtasks)";
     }
     throw cannot(why);
   }

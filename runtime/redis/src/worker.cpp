@@ -167,6 +167,12 @@ struct Worker::State {
   Endpoint endpoint;
   WorkerOptions options;
   std::vector<QueueKeys> keys;
+  /// The names of each queue's steps in log lines, made once rather than
+  /// on every round.
+  struct StepNames {
+    std::string grouping, reading, moving, pruning, taking;
+  };
+  std::vector<StepNames> step_names;
   std::string consumer;
   std::size_t max_in_flight = 1;
   std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
@@ -188,6 +194,7 @@ struct Worker::State {
   std::vector<Settlement> settling;          ///< decided; not yet confirmed by Redis
   std::size_t suspicious_held = 0;
   bool suspicious_waiting = false;  ///< a suspicious entry waited long: drain, then take it
+  std::size_t parked_count = 0;     ///< settlements Redis refused, waiting to be tried again (set by settle())
   Clock::time_point lifespan_full_until{};  ///< the lifespan refused a task (QueueFull): read nothing until then
   bool groups_made = false;
   bool persistence_checked = false;
@@ -200,10 +207,7 @@ struct Worker::State {
   /// Settlements Redis refused and that wait to be tried again: they hold
   /// no thread of the lifespan, so they do not take room from new work,
   /// up to a bound on what one worker keeps in memory.
-  [[nodiscard]] std::size_t parked() const noexcept {
-    return static_cast<std::size_t>(
-        std::count_if(settling.begin(), settling.end(), [](const Settlement& s) { return s.refusals != 0; }));
-  }
+  [[nodiscard]] std::size_t parked() const noexcept { return parked_count; }
   [[nodiscard]] bool settlement_due(Clock::time_point now) const noexcept {
     return std::any_of(settling.begin(), settling.end(), [&](const Settlement& s) { return s.not_before <= now; });
   }
@@ -250,10 +254,11 @@ Connection& Worker::State::connect() {
 }
 
 void Worker::State::ensure_groups(Connection& c) {
-  for (const QueueKeys& k : keys) {
+  for (std::size_t q = 0; q < keys.size(); ++q) {
+    const QueueKeys& k = keys[q];
     // From id 0: entries enqueued before the first worker ever started are read too.
     const Reply reply = c.run_unchecked({"XGROUP", "CREATE", k.stream, std::string(kGroup), "0", "MKSTREAM"});
-    const std::string step_name = "creating the consumer group of " + k.stream;
+    const std::string& step_name = step_names[q].grouping;
     if (reply.type == Reply::Type::error) {
       // BUSYGROUP: it exists. Anything else (OOM at maxmemory, WRONGTYPE for
       // a key someone overwrote) is this queue's problem, logged; the other
@@ -440,6 +445,8 @@ void Worker::State::settle() {
     }
   }
   settling.resize(kept);
+  parked_count = static_cast<std::size_t>(
+      std::count_if(settling.begin(), settling.end(), [](const Settlement& s) { return s.refusals != 0; }));
   bump(counters.completed, completed);
   bump(counters.retried, retried);
   bump(counters.dead, dead);
@@ -524,7 +531,7 @@ std::size_t Worker::State::read(std::size_t room, std::chrono::milliseconds bloc
   std::vector<std::size_t> readable;
   for (std::size_t q = 0; q < keys.size() && got < room; ++q) {
     bool ok = false;
-    step("reading " + keys[q].stream, [&] {
+    step(step_names[q].reading, [&] {
       take(connect().run({"XREADGROUP", "GROUP", std::string(kGroup), consumer, "COUNT",
                           std::to_string(room - got), "STREAMS", keys[q].stream, ">"}));
       ok = true;
@@ -564,9 +571,6 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
     if (suspicious) ++suspicious_held;  // counted while it runs: nothing else runs beside it
     running.emplace(task_id, std::move(held));
     counters.in_flight.store(this->held(), std::memory_order_relaxed);
-  } catch (const DispatchError& e) {
-    Argv stored = fields_of(held.task);
-    dead_letter(std::move(held), std::move(stored), std::string("cannot be dispatched: ") + e.what());
   } catch (const ShuttingDown&) {
     reading.store(false, std::memory_order_relaxed);
     hand_back(std::move(held));  // not this entry's fault: another worker runs it
@@ -578,9 +582,9 @@ void Worker::State::dispatch(std::size_t queue, const Reply& entry, bool reclaim
   } catch (const std::bad_alloc&) {
     hand_back(std::move(held));  // not this entry's fault either
   } catch (const std::exception& e) {
-    // Anything else a conversion throws (a user's from_json calling
-    // std::stoi, say) is this entry's arguments: a dead letter, never a
-    // failure of the worker.
+    // The entry's own fault: a DispatchError (unknown task, bad arguments),
+    // or anything else a conversion throws (a user's from_json calling
+    // std::stoi, say). A dead letter, never a failure of the worker.
     Argv stored = fields_of(held.task);
     dead_letter(std::move(held), std::move(stored), std::string("cannot be dispatched: ") + e.what());
   }
@@ -613,7 +617,7 @@ void Worker::State::run() {
       const bool read_on = reading.load(std::memory_order_relaxed);
       if (read_on && now >= next_move) {
         for (std::size_t q = 0; q < keys.size(); ++q) {
-          step("moving due entries of " + keys[q].delayed, [&] { move_due(q); });
+          step(step_names[q].moving, [&] { move_due(q); });
         }
         next_move = now + options.delayed_poll;
       }
@@ -623,7 +627,7 @@ void Worker::State::run() {
       }
       if (read_on && now >= next_prune) {
         for (std::size_t q = 0; q < keys.size(); ++q) {
-          step("removing dead consumers of " + keys[q].stream, [&] { prune_consumers(q); });
+          step(step_names[q].pruning, [&] { prune_consumers(q); });
         }
         next_prune = now + prune_every;
       }
@@ -639,7 +643,7 @@ void Worker::State::run() {
       if (read_on && room() > 0 && (now >= next_reclaim || (suspicious_waiting && held() == parked()))) {
         suspicious_waiting = false;
         for (std::size_t q = 0; q < keys.size() && room() > 0; ++q) {
-          step("taking over entries of " + keys[q].stream, [&] { reclaim(q, room()); });
+          step(step_names[q].taking, [&] { reclaim(q, room()); });
         }
         next_reclaim = now + reclaim_every;
       }
@@ -710,7 +714,12 @@ Worker::Worker(Lifespan& life, Endpoint endpoint, WorkerOptions options)
     : state_(std::make_shared<State>(life, std::move(endpoint), std::move(options))) {
   State& s = *state_;
   if (s.options.queues.empty()) throw Error("bg::redis::Worker: no queues to read (WorkerOptions::queues is empty)");
-  for (const std::string& queue : s.options.queues) s.keys.emplace_back(queue);
+  for (const std::string& queue : s.options.queues) {
+    const QueueKeys& k = s.keys.emplace_back(queue);
+    s.step_names.push_back({"creating the consumer group of " + k.stream, "reading " + k.stream,
+                            "moving due entries of " + k.delayed, "removing dead consumers of " + k.stream,
+                            "taking over entries of " + k.stream});
+  }
   if (s.options.max_deliveries == 0) throw Error("bg::redis::Worker: max_deliveries must be at least 1");
   if (s.options.claim_idle < std::chrono::milliseconds(30)) {
     throw Error("bg::redis::Worker: claim_idle must be at least 30 ms (a heartbeat renews entries every third of it)");
